@@ -1,0 +1,5 @@
+"""``python -m weavorm``: the weavorm command line."""
+
+from weavorm.cli import main
+
+raise SystemExit(main())

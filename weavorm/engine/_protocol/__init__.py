@@ -1,0 +1,1 @@
+"""Sans-IO protocol core: typed options -> requests; replies -> typed results."""

@@ -1,0 +1,333 @@
+"""Validated connection settings: URLs, ports, timeouts, pool, retries, auth, headers."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from weavorm.engine._protocol.retry import RetryPolicy
+from weavorm.errors import ConfigError
+
+__all__ = ["Auth", "ConnectionConfig", "Timeout", "build_config"]
+
+_HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_RESERVED_HEADERS = frozenset({"authorization", "content-length", "host", "te", "content-type"})
+DEFAULT_GRPC_PORT = 50051
+#: Weaviate's default ``GRPC_MAX_MESSAGE_SIZE`` (used until ``/v1/meta`` says otherwise).
+DEFAULT_GRPC_MAX_MESSAGE = 104_858_000
+
+
+def _check_seconds(name: str, value: Any, *, allow_none: bool = False) -> None:
+    if value is None and allow_none:
+        return
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ConfigError(
+            f"{name} must be a positive number of seconds, got {value!r}", field=name, value=value
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Timeout:
+    """Timeouts in seconds.
+
+    Attributes:
+        connect: To open a connection.
+        read: For a reply to a REST call or a gRPC deadline for queries.
+        write: To send a request body.
+        pool: To wait for a free pooled connection.
+        batch: gRPC deadline for one batch request.
+    """
+
+    connect: float = 10.0
+    read: float = 60.0
+    write: float = 60.0
+    pool: float = 10.0
+    batch: float = 180.0
+
+    def __post_init__(self) -> None:
+        for name in ("connect", "read", "write", "pool", "batch"):
+            _check_seconds(f"timeout.{name}", getattr(self, name))
+
+    @classmethod
+    def coerce(cls, value: float | Timeout | None) -> Timeout:
+        """A :class:`Timeout` from a number (all parts), a Timeout, or None (defaults)."""
+        if value is None:
+            return cls()
+        if isinstance(value, Timeout):
+            return value
+        _check_seconds("timeout", value)
+        v = float(value)
+        return cls(connect=v, read=v, write=v, pool=v, batch=max(v, 1.0))
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    """Credentials sent as ``Authorization: Bearer ...`` on REST and gRPC.
+
+    The secret never appears in ``repr``/``str``.
+    """
+
+    kind: str
+    _secret: str = field(repr=False)
+
+    @classmethod
+    def api_key(cls, key: str) -> Auth:
+        """An API key (Weaviate's ``AUTHENTICATION_APIKEY_*``)."""
+        if not isinstance(key, str) or not key.strip():
+            raise ConfigError("api_key must be a non-empty string", field="api_key")
+        return cls("api_key", key)
+
+    @classmethod
+    def bearer_token(cls, token: str) -> Auth:
+        """An OIDC access token obtained elsewhere."""
+        if not isinstance(token, str) or not token.strip():
+            raise ConfigError("bearer_token must be a non-empty string", field="bearer_token")
+        return cls("bearer_token", token)
+
+    def header_value(self) -> str:
+        """The ``Authorization`` header value."""
+        return f"Bearer {self._secret}"
+
+    def __repr__(self) -> str:
+        return f"Auth(kind={self.kind!r}, secret='***')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConnectionConfig:
+    """Everything a client needs to reach one Weaviate server.
+
+    Attributes:
+        http_url: Base URL of the REST API, e.g. ``http://localhost:8080``.
+        grpc_host: Host of the gRPC API.
+        grpc_port: Port of the gRPC API.
+        grpc_secure: Use TLS for gRPC.
+        auth: Credentials, or None for anonymous access.
+        headers: Extra headers for every REST and gRPC call (e.g. module API keys).
+        timeout: Timeouts.
+        retry: Retry policy for transient failures.
+        pool_size: Maximum pooled HTTP connections.
+        grpc_max_message_size: Largest gRPC message in bytes (raised after ``/v1/meta``).
+        skip_init_checks: Do not contact the server when connecting.
+    """
+
+    http_url: str
+    grpc_host: str
+    grpc_port: int
+    grpc_secure: bool = False
+    auth: Auth | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    timeout: Timeout = field(default_factory=Timeout)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    pool_size: int = 20
+    grpc_max_message_size: int = DEFAULT_GRPC_MAX_MESSAGE
+    skip_init_checks: bool = False
+
+    def __post_init__(self) -> None:
+        _check_http_url(self.http_url)
+        if not self.grpc_host or not isinstance(self.grpc_host, str):
+            raise ConfigError(
+                f"grpc host must be a host name, got {self.grpc_host!r}",
+                field="grpc_url",
+                value=self.grpc_host,
+            )
+        _check_port("grpc port", self.grpc_port)
+        if isinstance(self.pool_size, bool) or not isinstance(self.pool_size, int):
+            raise ConfigError(
+                f"pool_size must be an integer, got {self.pool_size!r}",
+                field="pool_size",
+                value=self.pool_size,
+            )
+        if not 1 <= self.pool_size <= 1000:
+            raise ConfigError(
+                f"pool_size must be between 1 and 1000, got {self.pool_size}",
+                field="pool_size",
+                value=self.pool_size,
+            )
+        if not isinstance(self.timeout, Timeout):
+            raise ConfigError("timeout must be a Timeout", field="timeout", value=self.timeout)
+        if not isinstance(self.retry, RetryPolicy):
+            raise ConfigError(
+                f"retry must be a RetryPolicy, got {type(self.retry).__name__}",
+                field="retry",
+                value=self.retry,
+            )
+        _check_headers(self.headers)
+
+    @property
+    def grpc_target(self) -> str:
+        """``host:port`` for grpcio."""
+        return f"{self.grpc_host}:{self.grpc_port}"
+
+    def base_headers(self) -> dict[str, str]:
+        """Headers for every REST call (auth included; never log these)."""
+        headers = dict(self.headers)
+        if self.auth is not None:
+            headers["Authorization"] = self.auth.header_value()
+        return headers
+
+    def grpc_metadata(self) -> tuple[tuple[str, str], ...]:
+        """Metadata for every gRPC call (lower-case keys; auth included)."""
+        items = [(k.lower(), v) for k, v in self.headers.items()]
+        if self.auth is not None:
+            items.append(("authorization", self.auth.header_value()))
+        return tuple(items)
+
+    def redacted_headers(self) -> dict[str, str]:
+        """Headers with every value that could be a secret replaced by ``***``."""
+        return {k: "***" for k in self.base_headers()}
+
+
+def _check_port(name: str, port: Any) -> None:
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise ConfigError(
+            f"{name} must be an integer between 1 and 65535, got {port!r}",
+            field=name.replace(" ", "_"),
+            value=port,
+        )
+
+
+def _check_http_url(url: Any) -> None:
+    if not isinstance(url, str) or not url:
+        raise ConfigError(f"url must be a non-empty string, got {url!r}", field="url", value=url)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise ConfigError(
+            f"url must start with http:// or https://, got {url!r}", field="url", value=url
+        )
+    if not parts.hostname:
+        raise ConfigError(f"url has no host: {url!r}", field="url", value=url)
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"url has an invalid port: {url!r}", field="url", value=url) from exc
+    if port is not None:
+        _check_port("url port", port)
+    if parts.query or parts.fragment:
+        raise ConfigError(
+            f"url must not carry a query or fragment: {url!r}", field="url", value=url
+        )
+
+
+def _check_headers(headers: Any) -> None:
+    if not isinstance(headers, Mapping):
+        raise ConfigError("headers must be a mapping of str to str", field="headers")
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+            raise ConfigError(f"invalid header name {name!r}", field="headers", value=name)
+        if name.lower() in _RESERVED_HEADERS:
+            raise ConfigError(
+                f"header {name!r} is set by weavorm; use api_key= or bearer_token= for auth",
+                field="headers",
+                value=name,
+            )
+        if not isinstance(value, str) or "\r" in value or "\n" in value:
+            raise ConfigError(
+                f"header {name!r} must have a single-line string value",
+                field="headers",
+                value=name,
+            )
+
+
+def _split_grpc_url(grpc_url: str) -> tuple[str, int, bool]:
+    text = grpc_url.strip()
+    secure = False
+    if "://" in text:
+        scheme, _, rest = text.partition("://")
+        if scheme not in ("grpc", "grpcs", "http", "https"):
+            raise ConfigError(
+                f"grpc_url scheme must be grpc://, grpcs:// or none, got {grpc_url!r}",
+                field="grpc_url",
+                value=grpc_url,
+            )
+        secure = scheme in ("grpcs", "https")
+        text = rest
+    text = text.rstrip("/")
+    host, sep, port_text = text.rpartition(":")
+    if not sep or not host:
+        raise ConfigError(
+            f"grpc_url must be host:port, got {grpc_url!r}", field="grpc_url", value=grpc_url
+        )
+    try:
+        port = int(port_text)
+    except ValueError as exc:
+        raise ConfigError(
+            f"grpc_url has an invalid port: {grpc_url!r}", field="grpc_url", value=grpc_url
+        ) from exc
+    _check_port("grpc port", port)
+    return host.strip("[]"), port, secure
+
+
+def build_config(
+    url: str | None = None,
+    *,
+    grpc_url: str | None = None,
+    api_key: str | None = None,
+    bearer_token: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float | Timeout | None = None,
+    retry: RetryPolicy | None = None,
+    pool_size: int = 20,
+    skip_init_checks: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> ConnectionConfig:
+    """Build a validated :class:`ConnectionConfig` from ``connect()``'s arguments.
+
+    With no ``url`` the environment is read: ``WEAVIATE_URL``, ``WEAVIATE_GRPC_URL``,
+    ``WEAVIATE_API_KEY``; then ``http://localhost:8080`` and gRPC on the same host at
+    port 50051.
+
+    Raises:
+        ConfigError: naming the invalid setting.
+    """
+    env = os.environ if environ is None else environ
+    if url is None:
+        url = env.get("WEAVIATE_URL") or "http://localhost:8080"
+        if grpc_url is None:
+            grpc_url = env.get("WEAVIATE_GRPC_URL") or None
+        if api_key is None and bearer_token is None:
+            api_key = env.get("WEAVIATE_API_KEY") or None
+    _check_http_url(url)
+    url = url.rstrip("/")
+    parts = urlsplit(url)
+    if grpc_url is None:
+        grpc_host = parts.hostname or "localhost"
+        grpc_port, grpc_secure = DEFAULT_GRPC_PORT, parts.scheme == "https"
+    else:
+        if not isinstance(grpc_url, str):
+            raise ConfigError(
+                f"grpc_url must be a string, got {grpc_url!r}", field="grpc_url", value=grpc_url
+            )
+        grpc_host, grpc_port, grpc_secure = _split_grpc_url(grpc_url)
+    if api_key is not None and bearer_token is not None:
+        raise ConfigError(
+            "give api_key or bearer_token, not both", field="api_key", value="(redacted)"
+        )
+    auth = None
+    if api_key is not None:
+        auth = Auth.api_key(api_key)
+    elif bearer_token is not None:
+        auth = Auth.bearer_token(bearer_token)
+    return ConnectionConfig(
+        http_url=url,
+        grpc_host=grpc_host,
+        grpc_port=grpc_port,
+        grpc_secure=grpc_secure,
+        auth=auth,
+        headers=dict(headers or {}),
+        timeout=Timeout.coerce(timeout),
+        retry=retry if retry is not None else RetryPolicy(),
+        pool_size=pool_size,
+        skip_init_checks=skip_init_checks,
+    )

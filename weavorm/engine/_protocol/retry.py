@@ -1,0 +1,100 @@
+"""Retry policy: which failures are retried and how long to wait, with no I/O."""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+from weavorm.errors import (
+    ConfigError,
+    ConnectError,
+    TimeoutError,
+    UnavailableError,
+    WeavormError,
+)
+
+__all__ = ["RetryPolicy"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetryPolicy:
+    """Exponential backoff with jitter for transient failures.
+
+    A failure is transient when the server could not be reached
+    (:class:`~weavorm.errors.ConnectError`), a deadline passed
+    (:class:`~weavorm.errors.TimeoutError`) or the server said it is overloaded
+    (:class:`~weavorm.errors.UnavailableError`: 429, 502-504, gRPC UNAVAILABLE /
+    RESOURCE_EXHAUSTED). Only idempotent calls are retried unless
+    ``retry_non_idempotent`` is set (batch writes with fixed ids are idempotent and
+    mark themselves so).
+
+    Attributes:
+        max_attempts: Total attempts including the first (1 disables retries).
+        initial_backoff: Seconds before the first retry.
+        max_backoff: Upper bound of one wait, in seconds.
+        multiplier: Growth factor per attempt.
+        jitter: Fraction of each wait that is randomised (0 to 1).
+        retry_non_idempotent: Also retry non-idempotent calls.
+    """
+
+    max_attempts: int = 4
+    initial_backoff: float = 0.2
+    max_backoff: float = 8.0
+    multiplier: float = 2.0
+    jitter: float = 0.2
+    retry_non_idempotent: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.max_attempts, int) or self.max_attempts < 1:
+            raise ConfigError(
+                f"retry max_attempts must be an integer >= 1, got {self.max_attempts!r}",
+                field="retry.max_attempts",
+                value=self.max_attempts,
+            )
+        for name in ("initial_backoff", "max_backoff"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+                raise ConfigError(
+                    f"retry {name} must be a finite number of seconds >= 0, got {value!r}",
+                    field=f"retry.{name}",
+                    value=value,
+                )
+        if not isinstance(self.multiplier, int | float) or self.multiplier < 1:
+            raise ConfigError(
+                f"retry multiplier must be >= 1, got {self.multiplier!r}",
+                field="retry.multiplier",
+                value=self.multiplier,
+            )
+        if not isinstance(self.jitter, int | float) or not 0 <= self.jitter <= 1:
+            raise ConfigError(
+                f"retry jitter must be between 0 and 1, got {self.jitter!r}",
+                field="retry.jitter",
+                value=self.jitter,
+            )
+
+    @classmethod
+    def none(cls) -> RetryPolicy:
+        """A policy that never retries."""
+        return cls(max_attempts=1)
+
+    def is_transient(self, error: BaseException) -> bool:
+        """Whether ``error`` is a failure worth retrying."""
+        return isinstance(error, ConnectError | TimeoutError | UnavailableError)
+
+    def should_retry(self, error: WeavormError, *, attempt: int, idempotent: bool) -> bool:
+        """Whether to retry after ``attempt`` (1-based) failed with ``error``."""
+        if attempt >= self.max_attempts:
+            return False
+        if not (idempotent or self.retry_non_idempotent):
+            return False
+        return self.is_transient(error)
+
+    def backoff(self, attempt: int, *, rng: random.Random | None = None) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        base = min(self.max_backoff, self.initial_backoff * self.multiplier ** (attempt - 1))
+        if self.jitter <= 0 or base <= 0:
+            return base
+        r = (rng or random).random()
+        low = base * (1 - self.jitter)
+        return min(self.max_backoff, low + (base - low) * 2 * r)

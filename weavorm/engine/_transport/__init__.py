@@ -1,0 +1,1 @@
+"""The only place that does I/O: httpx and grpcio, auth, retries, deadlines, telemetry."""

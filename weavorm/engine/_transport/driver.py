@@ -1,0 +1,241 @@
+"""Drivers: run protocol operations (generators of calls) over the transports.
+
+The protocol core yields :class:`~weavorm.engine._protocol.calls.Call` objects; a
+driver executes each (with retries, deadlines and telemetry) and sends the reply back
+in, or throws the translated error in. The sync and async drivers differ only in
+how they wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Generator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from weavorm.engine._protocol.calls import Call, GrpcCall, HttpCall, Parallel, Sleep
+from weavorm.engine._protocol.connection import ConnectionConfig
+from weavorm.engine._transport.grpc import AsyncGrpcTransport, GrpcTransport
+from weavorm.engine._transport.http import AsyncHttpTransport, HttpTransport, encode_body
+from weavorm.engine.telemetry import Span, Telemetry
+from weavorm.errors import ServerError, WeavormError
+
+__all__ = ["AsyncDriver", "SyncDriver"]
+
+T = TypeVar("T")
+
+
+def _status_of(error: WeavormError) -> int | str | None:
+    if isinstance(error, ServerError):
+        return error.grpc_code or error.status
+    return None
+
+
+def _grpc_timeout(call: GrpcCall, config: ConnectionConfig) -> float:
+    if call.timeout is not None:
+        return call.timeout
+    if call.method.startswith("Batch"):
+        return config.timeout.batch
+    return config.timeout.read
+
+
+class _DriverBase:
+    def __init__(self, config: ConnectionConfig, telemetry: Telemetry) -> None:
+        self.config = config
+        self.telemetry = telemetry
+        self._rng = random.Random()
+
+    def _span(self, call: HttpCall | GrpcCall, attempt: int, size: int | None) -> Span:
+        if isinstance(call, HttpCall):
+            return Span(
+                self.telemetry,
+                operation=call.operation,
+                transport="http",
+                target=f"{call.method} {call.path}",
+                attempt=attempt,
+                request_bytes=size,
+            )
+        return Span(
+            self.telemetry,
+            operation=call.operation,
+            transport="grpc",
+            target=call.method,
+            attempt=attempt,
+            request_bytes=size,
+        )
+
+    def _next_delay(self, error: WeavormError, call: HttpCall | GrpcCall, attempt: int) -> float:
+        """Seconds to wait before retrying, or -1 to give up."""
+        policy = self.config.retry
+        if policy.should_retry(error, attempt=attempt, idempotent=call.retryable):
+            return policy.backoff(attempt, rng=self._rng)
+        return -1.0
+
+
+class SyncDriver(_DriverBase):
+    """Runs operations with blocking I/O; ``Parallel`` calls use a thread pool."""
+
+    def __init__(self, config: ConnectionConfig, telemetry: Telemetry) -> None:
+        super().__init__(config, telemetry)
+        self.http = HttpTransport(config)
+        self.grpc = GrpcTransport(config)
+        self._pool: ThreadPoolExecutor | None = None
+
+    def run(self, op: Generator[Call, Any, T]) -> T:
+        """Run a protocol operation to completion and return its result."""
+        try:
+            call = next(op)
+            while True:
+                try:
+                    reply = self.execute(call)
+                except WeavormError as error:
+                    call = op.throw(error)
+                else:
+                    call = op.send(reply)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+        finally:
+            op.close()
+
+    def execute(self, call: Call) -> Any:
+        """Execute one call (with retries) and return its reply."""
+        if isinstance(call, Parallel):
+            return self._parallel(call)
+        if isinstance(call, Sleep):
+            time.sleep(call.seconds)
+            return None
+        return self._with_retry(call)
+
+    def _with_retry(self, call: HttpCall | GrpcCall) -> Any:
+        body = encode_body(call) if isinstance(call, HttpCall) else None
+        size = len(body) if body is not None else None
+        if isinstance(call, GrpcCall):
+            size = call.request.ByteSize()
+        attempt = 1
+        while True:
+            span = self._span(call, attempt, size)
+            try:
+                if isinstance(call, HttpCall):
+                    reply: Any = self.http.send_once(call, body)
+                    span.stop(reply.status)
+                else:
+                    reply = self.grpc.call_once(call, _grpc_timeout(call, self.config))
+                    span.stop("OK")
+                return reply
+            except WeavormError as error:
+                delay = self._next_delay(error, call, attempt)
+                span.fail(error, status=_status_of(error), will_retry=delay >= 0)
+                if delay < 0:
+                    raise
+                time.sleep(delay)
+                attempt += 1
+
+    def _parallel(self, call: Parallel) -> list[Any]:
+        if len(call.calls) <= 1 or call.concurrency <= 1:
+            return [self._capture(c) for c in call.calls]
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(
+                max_workers=max(4, min(32, self.config.pool_size)),
+                thread_name_prefix="weavorm",
+            )
+        results: list[Any] = [None] * len(call.calls)
+        window = max(1, call.concurrency)
+        for start in range(0, len(call.calls), window):
+            chunk = list(enumerate(call.calls))[start : start + window]
+            futures = [(i, self._pool.submit(self._capture, c)) for i, c in chunk]
+            for i, future in futures:
+                results[i] = future.result()
+        return results
+
+    def _capture(self, call: HttpCall | GrpcCall) -> Any:
+        try:
+            return self._with_retry(call)
+        except WeavormError as error:
+            return error
+
+    def close(self) -> None:
+        """Close transports and the worker pool."""
+        self.http.close()
+        self.grpc.close()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+
+class AsyncDriver(_DriverBase):
+    """Runs operations on the running event loop; ``Parallel`` calls are gathered."""
+
+    def __init__(self, config: ConnectionConfig, telemetry: Telemetry) -> None:
+        super().__init__(config, telemetry)
+        self.http = AsyncHttpTransport(config)
+        self.grpc = AsyncGrpcTransport(config)
+
+    async def run(self, op: Generator[Call, Any, T]) -> T:
+        """Run a protocol operation to completion and return its result."""
+        try:
+            call = next(op)
+            while True:
+                try:
+                    reply = await self.execute(call)
+                except WeavormError as error:
+                    call = op.throw(error)
+                else:
+                    call = op.send(reply)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+        finally:
+            op.close()
+
+    async def execute(self, call: Call) -> Any:
+        """Execute one call (with retries) and return its reply."""
+        if isinstance(call, Parallel):
+            return await self._parallel(call)
+        if isinstance(call, Sleep):
+            await asyncio.sleep(call.seconds)
+            return None
+        return await self._with_retry(call)
+
+    async def _with_retry(self, call: HttpCall | GrpcCall) -> Any:
+        body = encode_body(call) if isinstance(call, HttpCall) else None
+        size = len(body) if body is not None else None
+        if isinstance(call, GrpcCall):
+            size = call.request.ByteSize()
+        attempt = 1
+        while True:
+            span = self._span(call, attempt, size)
+            try:
+                if isinstance(call, HttpCall):
+                    reply: Any = await self.http.send_once(call, body)
+                    span.stop(reply.status)
+                else:
+                    reply = await self.grpc.call_once(call, _grpc_timeout(call, self.config))
+                    span.stop("OK")
+                return reply
+            except WeavormError as error:
+                delay = self._next_delay(error, call, attempt)
+                span.fail(error, status=_status_of(error), will_retry=delay >= 0)
+                if delay < 0:
+                    raise
+                await asyncio.sleep(delay)
+                attempt += 1
+
+    async def _parallel(self, call: Parallel) -> list[Any]:
+        semaphore = asyncio.Semaphore(max(1, call.concurrency))
+
+        async def one(c: HttpCall | GrpcCall) -> Any:
+            async with semaphore:
+                try:
+                    return await self._with_retry(c)
+                except WeavormError as error:
+                    return error
+
+        return list(await asyncio.gather(*(one(c) for c in call.calls)))
+
+    async def close(self) -> None:
+        """Close transports."""
+        await self.http.close()
+        await self.grpc.close()

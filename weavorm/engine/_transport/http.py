@@ -1,0 +1,137 @@
+"""REST over httpx: one attempt of one call, with errors translated at the boundary."""
+
+from __future__ import annotations
+
+import json as jsonlib
+from typing import Any
+
+import httpx
+
+from weavorm.engine._protocol.calls import HttpCall, HttpReply
+from weavorm.engine._protocol.connection import ConnectionConfig
+from weavorm.engine._protocol.errormap import error_for_status
+from weavorm.errors import ConnectError, TimeoutError, TransportError, WeavormError
+
+__all__ = ["AsyncHttpTransport", "HttpTransport"]
+
+
+def _limits(config: ConnectionConfig) -> httpx.Limits:
+    return httpx.Limits(
+        max_connections=config.pool_size, max_keepalive_connections=config.pool_size
+    )
+
+
+def _timeout(config: ConnectionConfig) -> httpx.Timeout:
+    t = config.timeout
+    return httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
+
+
+def _encode(call: HttpCall) -> bytes | None:
+    if call.json is None:
+        return None
+    return jsonlib.dumps(call.json, separators=(",", ":"), default=str).encode()
+
+
+def _call_timeout(call: HttpCall, config: ConnectionConfig) -> httpx.Timeout | None:
+    if call.timeout is None:
+        return None
+    t = config.timeout
+    return httpx.Timeout(connect=t.connect, read=call.timeout, write=call.timeout, pool=t.pool)
+
+
+def _reply(call: HttpCall, response: httpx.Response) -> HttpReply:
+    text = response.text
+    body: Any = None
+    if text:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+    if response.status_code >= 400 and response.status_code not in call.accept:
+        raise error_for_status(response.status_code, body, text, operation=call.operation)
+    return HttpReply(
+        status=response.status_code, json=body, text=text, headers=dict(response.headers)
+    )
+
+
+def translate_httpx_error(exc: Exception, call: HttpCall, base_url: str) -> WeavormError:
+    """The :mod:`weavorm.errors` exception for an httpx exception."""
+    where = f"{call.operation}: {call.method} {base_url}{call.path}"
+    if isinstance(exc, httpx.TimeoutException):
+        if isinstance(exc, httpx.ConnectTimeout):
+            return ConnectError(f"{where}: connection timed out ({exc})")
+        return TimeoutError(f"{where}: timed out ({type(exc).__name__})")
+    if isinstance(exc, httpx.ConnectError | httpx.RemoteProtocolError | httpx.ReadError):
+        return ConnectError(f"{where}: cannot reach the server ({exc})")
+    return TransportError(f"{where}: {type(exc).__name__}: {exc}")
+
+
+class HttpTransport:
+    """Synchronous REST transport on one pooled :class:`httpx.Client`."""
+
+    def __init__(self, config: ConnectionConfig) -> None:
+        self._config = config
+        self._client = httpx.Client(
+            base_url=config.http_url,
+            headers=config.base_headers(),
+            timeout=_timeout(config),
+            limits=_limits(config),
+        )
+
+    def send_once(self, call: HttpCall, body: bytes | None) -> HttpReply:
+        """Send ``call`` once; raise a :mod:`weavorm.errors` exception on failure."""
+        headers = {"Content-Type": "application/json"} if body is not None else None
+        timeout = _call_timeout(call, self._config)
+        try:
+            response = self._client.request(
+                call.method,
+                call.path,
+                content=body,
+                params=call.params,
+                headers=headers,
+                timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+            )
+        except httpx.HTTPError as exc:
+            raise translate_httpx_error(exc, call, self._config.http_url) from exc
+        return _reply(call, response)
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self._client.close()
+
+
+class AsyncHttpTransport:
+    """Asynchronous REST transport on one pooled :class:`httpx.AsyncClient`."""
+
+    def __init__(self, config: ConnectionConfig) -> None:
+        self._config = config
+        self._client = httpx.AsyncClient(
+            base_url=config.http_url,
+            headers=config.base_headers(),
+            timeout=_timeout(config),
+            limits=_limits(config),
+        )
+
+    async def send_once(self, call: HttpCall, body: bytes | None) -> HttpReply:
+        """Send ``call`` once; raise a :mod:`weavorm.errors` exception on failure."""
+        headers = {"Content-Type": "application/json"} if body is not None else None
+        timeout = _call_timeout(call, self._config)
+        try:
+            response = await self._client.request(
+                call.method,
+                call.path,
+                content=body,
+                params=call.params,
+                headers=headers,
+                timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+            )
+        except httpx.HTTPError as exc:
+            raise translate_httpx_error(exc, call, self._config.http_url) from exc
+        return _reply(call, response)
+
+    async def close(self) -> None:
+        """Close pooled connections."""
+        await self._client.aclose()
+
+
+encode_body = _encode

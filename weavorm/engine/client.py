@@ -1,0 +1,178 @@
+"""The synchronous client: :class:`WeaviateClient` and its namespaces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any, TypeVar
+
+from google.protobuf.message import Message
+
+from weavorm.engine._protocol import misc
+from weavorm.engine._protocol.calls import HttpReply, Operation, grpc
+from weavorm.engine._protocol.connection import ConnectionConfig
+from weavorm.engine._transport.driver import SyncDriver
+from weavorm.engine.telemetry import Telemetry
+
+__all__ = ["RawNamespace", "WeaviateClient"]
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Message)
+
+
+class RawNamespace:
+    """Escape hatches that keep auth, retries, telemetry and typed errors."""
+
+    def __init__(self, driver: SyncDriver) -> None:
+        self._driver = driver
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        accept: frozenset[int] = frozenset(),
+    ) -> HttpReply:
+        """Send any REST request below ``/v1``.
+
+        Args:
+            method: HTTP method.
+            path: Path such as ``/v1/schema`` (``/v1`` is prepended when missing).
+            json: JSON body.
+            params: Query parameters.
+            idempotent: Whether retries are allowed (default: by method).
+            accept: Error statuses to return instead of raising.
+
+        Returns:
+            The reply with ``status``, ``json`` and ``text``.
+
+        Raises:
+            ServerError: a typed subclass for error statuses not in ``accept``.
+            TransportError: the server could not be reached.
+        """
+        return self._driver.run(
+            misc.raw_request(
+                method, path, json=json, params=params, idempotent=idempotent, accept=accept
+            )
+        )
+
+    def grpc(
+        self,
+        method: str,
+        request: Message,
+        reply_type: type[M],
+        *,
+        idempotent: bool = True,
+        timeout: float | None = None,
+    ) -> M:
+        """Make a unary call on the ``weaviate.v1.Weaviate`` service.
+
+        Args:
+            method: RPC name, e.g. ``"Search"``.
+            request: The request message (from ``weavorm._proto.v1``).
+            reply_type: The reply message class.
+            idempotent: Whether retries are allowed.
+            timeout: Deadline in seconds.
+        """
+        return self._driver.run(
+            grpc(
+                method,
+                request,
+                reply_type,
+                operation=f"raw grpc {method}",
+                idempotent=idempotent,
+                timeout=timeout,
+            )
+        )
+
+
+class WeaviateClient:
+    """A connection to one Weaviate server (REST + gRPC), usable without models.
+
+    Create it with :func:`weavorm.connect` or :func:`weavorm.connect_embedded`. It is
+    a context manager; :meth:`close` releases connections.
+    """
+
+    def __init__(
+        self, config: ConnectionConfig, *, on_close: Callable[[], None] | None = None
+    ) -> None:
+        self.config = config
+        self.telemetry = Telemetry()
+        self._driver = SyncDriver(config, self.telemetry)
+        self._on_close = on_close
+        self._closed = False
+        self._meta: dict[str, Any] | None = None
+        self.raw = RawNamespace(self._driver)
+        self._init_namespaces()
+
+    def _init_namespaces(self) -> None:
+        """Attach the engine namespaces (collections, batch, backup, ...)."""
+
+    def _run(self, op: Operation[T]) -> T:
+        return self._driver.run(op)
+
+    def connect(self) -> WeaviateClient:
+        """Check the server once: reachable, version supported; learn its limits.
+
+        Raises:
+            ConnectError: nothing answers at the configured URL.
+            ServerVersionError: the server is too old.
+        """
+        info = self._run(misc.meta())
+        self._meta = info
+        misc.check_server_version(str(info.get("version", "0.0.0")))
+        return self
+
+    def is_live(self) -> bool:
+        """Whether the server answers its liveness probe."""
+        return self._run(misc.live())
+
+    def is_ready(self) -> bool:
+        """Whether the server is ready to serve requests."""
+        return self._run(misc.ready())
+
+    def meta(self) -> dict[str, Any]:
+        """The server's ``/v1/meta``: ``version``, ``hostname``, ``modules``, ..."""
+        info = self._run(misc.meta())
+        self._meta = info
+        return info
+
+    def grpc_health(self) -> bool:
+        """Whether the gRPC health service reports SERVING."""
+        return self._run(misc.grpc_health())
+
+    def graphql_raw_query(
+        self, query: str, *, variables: Mapping[str, Any] | None = None
+    ) -> misc.GraphQLResult:
+        """Run a raw GraphQL query; the result carries ``data`` and ``errors``."""
+        return self._run(misc.graphql(query, variables))
+
+    def close(self) -> None:
+        """Close connections (and stop an embedded server this client started)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._driver.close()
+        if self._on_close is not None:
+            self._on_close()
+
+    def __enter__(self) -> WeaviateClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        auth = self.config.auth.kind if self.config.auth else "anonymous"
+        return (
+            f"WeaviateClient(url={self.config.http_url!r}, "
+            f"grpc={self.config.grpc_target!r}, auth={auth})"
+        )

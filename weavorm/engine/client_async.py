@@ -1,0 +1,150 @@
+"""The asynchronous client: :class:`AsyncWeaviateClient`, the twin of the sync client.
+
+Both run the same protocol operations; only the driver differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any, TypeVar
+
+from google.protobuf.message import Message
+
+from weavorm.engine._protocol import misc
+from weavorm.engine._protocol.calls import HttpReply, Operation, grpc
+from weavorm.engine._protocol.connection import ConnectionConfig
+from weavorm.engine._transport.driver import AsyncDriver
+from weavorm.engine.telemetry import Telemetry
+
+__all__ = ["AsyncRawNamespace", "AsyncWeaviateClient"]
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Message)
+
+
+class AsyncRawNamespace:
+    """Escape hatches that keep auth, retries, telemetry and typed errors."""
+
+    def __init__(self, driver: AsyncDriver) -> None:
+        self._driver = driver
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        accept: frozenset[int] = frozenset(),
+    ) -> HttpReply:
+        """Send any REST request below ``/v1`` (see the sync twin)."""
+        return await self._driver.run(
+            misc.raw_request(
+                method, path, json=json, params=params, idempotent=idempotent, accept=accept
+            )
+        )
+
+    async def grpc(
+        self,
+        method: str,
+        request: Message,
+        reply_type: type[M],
+        *,
+        idempotent: bool = True,
+        timeout: float | None = None,
+    ) -> M:
+        """Make a unary call on the ``weaviate.v1.Weaviate`` service."""
+        return await self._driver.run(
+            grpc(
+                method,
+                request,
+                reply_type,
+                operation=f"raw grpc {method}",
+                idempotent=idempotent,
+                timeout=timeout,
+            )
+        )
+
+
+class AsyncWeaviateClient:
+    """The async client. Use ``async with weavorm.connect_async(...) as client:``."""
+
+    def __init__(
+        self, config: ConnectionConfig, *, on_close: Callable[[], None] | None = None
+    ) -> None:
+        self.config = config
+        self.telemetry = Telemetry()
+        self._driver = AsyncDriver(config, self.telemetry)
+        self._on_close = on_close
+        self._closed = False
+        self._meta: dict[str, Any] | None = None
+        self.raw = AsyncRawNamespace(self._driver)
+        self._init_namespaces()
+
+    def _init_namespaces(self) -> None:
+        """Attach the engine namespaces (collections, batch, backup, ...)."""
+
+    async def _run(self, op: Operation[T]) -> T:
+        return await self._driver.run(op)
+
+    async def connect(self) -> AsyncWeaviateClient:
+        """Check the server once: reachable, version supported (see the sync twin)."""
+        info = await self._run(misc.meta())
+        self._meta = info
+        misc.check_server_version(str(info.get("version", "0.0.0")))
+        return self
+
+    async def is_live(self) -> bool:
+        """Whether the server answers its liveness probe."""
+        return await self._run(misc.live())
+
+    async def is_ready(self) -> bool:
+        """Whether the server is ready to serve requests."""
+        return await self._run(misc.ready())
+
+    async def meta(self) -> dict[str, Any]:
+        """The server's ``/v1/meta``."""
+        info = await self._run(misc.meta())
+        self._meta = info
+        return info
+
+    async def grpc_health(self) -> bool:
+        """Whether the gRPC health service reports SERVING."""
+        return await self._run(misc.grpc_health())
+
+    async def graphql_raw_query(
+        self, query: str, *, variables: Mapping[str, Any] | None = None
+    ) -> misc.GraphQLResult:
+        """Run a raw GraphQL query; the result carries ``data`` and ``errors``."""
+        return await self._run(misc.graphql(query, variables))
+
+    async def close(self) -> None:
+        """Close connections (and stop an embedded server this client started)."""
+        if self._closed:
+            return
+        self._closed = True
+        await self._driver.close()
+        if self._on_close is not None:
+            self._on_close()
+
+    async def __aenter__(self) -> AsyncWeaviateClient:
+        if not self.config.skip_init_checks and self._meta is None:
+            await self.connect()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        auth = self.config.auth.kind if self.config.auth else "anonymous"
+        return (
+            f"AsyncWeaviateClient(url={self.config.http_url!r}, "
+            f"grpc={self.config.grpc_target!r}, auth={auth})"
+        )

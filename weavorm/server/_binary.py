@@ -1,0 +1,265 @@
+"""Finding, caching and building the ``weaviate-server`` binary.
+
+Lookup order (see :func:`find_binary`):
+
+1. the ``WEAVORM_WEAVIATE_BIN`` environment variable (always wins, version unchecked);
+2. ``weaviate-server`` on ``PATH``, only when the pinned default version is wanted;
+3. the cache, ``${XDG_CACHE_HOME:-~/.cache}/weavorm/weaviate/<version>/weaviate-server``.
+
+When none is found, :func:`install_binary` builds one into the cache with
+``go install github.com/weaviate/weaviate/cmd/weaviate-server@v<version>``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from weavorm.errors import ConfigError, ServerStartError
+
+__all__ = [
+    "BINARY_ENV_VAR",
+    "WEAVIATE_VERSION",
+    "binary_cache_path",
+    "find_binary",
+    "install_binary",
+    "normalize_version",
+]
+
+WEAVIATE_VERSION = "1.39.3"
+"""The Weaviate version weavorm installs and tests against by default."""
+
+BINARY_ENV_VAR = "WEAVORM_WEAVIATE_BIN"
+"""Environment variable naming an explicit ``weaviate-server`` executable."""
+
+_MODULE_PATH = "github.com/weaviate/weaviate/cmd/weaviate-server"
+_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")
+_LOG_TAIL_LINES = 30
+_DOCKER_HINT = "docker compose up -d  (with the docker-compose.yml at the root of the weavorm repo)"
+
+
+def _exe_name() -> str:
+    return "weaviate-server.exe" if sys.platform == "win32" else "weaviate-server"
+
+
+def normalize_version(version: str | None) -> str:
+    """Return a Weaviate version without its leading ``v``, validated.
+
+    Args:
+        version: ``"1.39.3"``, ``"v1.39.3"`` or ``None`` for :data:`WEAVIATE_VERSION`.
+
+    Returns:
+        The version as ``MAJOR.MINOR.PATCH`` (with an optional pre-release suffix).
+
+    Raises:
+        ConfigError: The version is not a semantic version.
+    """
+    if version is None:
+        return WEAVIATE_VERSION
+    text = version.strip()
+    text = text.removeprefix("v")
+    if not _VERSION_RE.match(text):
+        raise ConfigError(
+            f"invalid Weaviate version {version!r}: expected MAJOR.MINOR.PATCH such as "
+            f"{WEAVIATE_VERSION!r}",
+            field="version",
+            value=version,
+        )
+    return text
+
+
+def _cache_root() -> Path:
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "weavorm" / "weaviate"
+
+
+def binary_cache_path(version: str | None = None) -> Path:
+    """Return where the cached binary of ``version`` lives (whether or not it exists).
+
+    Args:
+        version: A Weaviate version; ``None`` means :data:`WEAVIATE_VERSION`.
+
+    Returns:
+        ``${XDG_CACHE_HOME:-~/.cache}/weavorm/weaviate/<version>/weaviate-server``.
+    """
+    return _cache_root() / normalize_version(version) / _exe_name()
+
+
+def _is_executable(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
+def find_binary(version: str | None = None) -> Path | None:
+    """Find an existing ``weaviate-server`` executable without building anything.
+
+    The ``WEAVORM_WEAVIATE_BIN`` environment variable wins whatever the version. A
+    ``weaviate-server`` on ``PATH`` is used only when ``version`` is ``None`` or the pinned
+    :data:`WEAVIATE_VERSION` (its version cannot be told without starting it, so an
+    explicit other version goes to the cache). The cache is looked at last.
+
+    Args:
+        version: The wanted Weaviate version; ``None`` means :data:`WEAVIATE_VERSION`.
+
+    Returns:
+        The executable's path, or ``None`` when there is none.
+
+    Raises:
+        ConfigError: ``WEAVORM_WEAVIATE_BIN`` is set but names no executable file.
+    """
+    wanted = normalize_version(version)
+    explicit = os.environ.get(BINARY_ENV_VAR, "").strip()
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not _is_executable(path):
+            raise ConfigError(
+                f"{BINARY_ENV_VAR}={explicit!r} is not an executable file",
+                field=BINARY_ENV_VAR,
+                value=explicit,
+            )
+        return path.resolve()
+    if wanted == WEAVIATE_VERSION:
+        on_path = shutil.which("weaviate-server")
+        if on_path is not None:
+            return Path(on_path).resolve()
+    cached = binary_cache_path(wanted)
+    if _is_executable(cached):
+        return cached
+    return None
+
+
+def _tail(path: Path, *, offset: int = 0, lines: int = _LOG_TAIL_LINES) -> str:
+    """Return the last ``lines`` lines of ``path`` written after byte ``offset``."""
+    try:
+        with path.open("rb") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            start = max(offset, size - 64 * 1024)
+            fh.seek(start)
+            data = fh.read()
+    except OSError:
+        return "  (no log)"
+    text = data.decode("utf-8", errors="replace").splitlines()[-lines:]
+    if not text:
+        return "  (the log is empty)"
+    return "\n".join(f"  {line}" for line in text)
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``path`` (a no-op where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with path.open("a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _missing_go_error(version: str, target: Path) -> ServerStartError:
+    return ServerStartError(
+        f"No weaviate-server {version} binary was found and Go is not installed to build "
+        "one. Any of these fixes it:\n"
+        f"  - point {BINARY_ENV_VAR} at a weaviate-server executable;\n"
+        "  - install Go (https://go.dev/dl/) and weavorm builds it on first use into\n"
+        f"    {target}\n"
+        f"    (by hand: CGO_ENABLED=0 GOBIN={target.parent} go install {_MODULE_PATH}@v{version});\n"
+        f"  - run Weaviate in Docker instead: {_DOCKER_HINT}, then connect to "
+        "http://localhost:8080."
+    )
+
+
+def install_binary(
+    version: str | None = None,
+    *,
+    force: bool = False,
+    timeout: float | None = None,
+) -> Path:
+    """Build ``weaviate-server`` into the cache with ``go install`` unless it is there.
+
+    The build runs with ``CGO_ENABLED=0`` into a temporary ``GOBIN`` next to the cache
+    entry and is moved into place atomically. A file lock in the cache directory makes
+    concurrent processes wait for one build instead of building twice. Build output
+    goes to ``build.log`` in the cache directory.
+
+    Args:
+        version: The Weaviate version; ``None`` means :data:`WEAVIATE_VERSION`.
+        force: Rebuild even when the cached binary exists.
+        timeout: Seconds the build may take; ``None`` waits as long as it needs
+            (a first build takes several minutes).
+
+    Returns:
+        The cached executable's path.
+
+    Raises:
+        ServerStartError: Go is not installed, or the build failed (the message quotes
+            the end of the build log).
+    """
+    wanted = normalize_version(version)
+    target = binary_cache_path(wanted)
+    if not force and _is_executable(target):
+        return target
+    go = shutil.which("go")
+    if go is None:
+        raise _missing_go_error(wanted, target)
+    cache_dir = target.parent
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with _file_lock(cache_dir / ".install.lock"):
+        if not force and _is_executable(target):
+            return target  # another process built it while we waited
+        return _build(go, wanted, target, timeout=timeout)
+
+
+def _build(go: str, version: str, target: Path, *, timeout: float | None) -> Path:
+    cache_dir = target.parent
+    log_path = cache_dir / "build.log"
+    gobin = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_dir))
+    command = [go, "install", f"{_MODULE_PATH}@v{version}"]
+    env = {**os.environ, "CGO_ENABLED": "0", "GOBIN": str(gobin)}
+    started = time.monotonic()
+    try:
+        with log_path.open("wb") as log:
+            log.write(f"$ CGO_ENABLED=0 GOBIN={gobin} {' '.join(command)}\n".encode())
+            log.flush()
+            try:
+                proc = subprocess.run(
+                    command,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    env=env,
+                    timeout=timeout,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                raise ServerStartError(
+                    f"Building weaviate-server {version} took longer than {timeout} s.\n"
+                    f"command: {' '.join(command)}\nbuild log: {log_path}\n"
+                    f"last log lines:\n{_tail(log_path)}"
+                ) from None
+        built = gobin / _exe_name()
+        if proc.returncode != 0 or not built.is_file():
+            raise ServerStartError(
+                f"Building weaviate-server {version} failed (exit code {proc.returncode}, "
+                f"after {time.monotonic() - started:.0f} s).\n"
+                f"command: CGO_ENABLED=0 GOBIN={gobin} {' '.join(command)}\n"
+                f"build log: {log_path}\nlast log lines:\n{_tail(log_path)}\n"
+                f"Alternatives: set {BINARY_ENV_VAR}, or {_DOCKER_HINT}."
+            )
+        built.chmod(0o755)
+        os.replace(built, target)
+    finally:
+        shutil.rmtree(gobin, ignore_errors=True)
+    return target
