@@ -54,7 +54,7 @@ def _proto_files() -> list[str]:
 
 
 def _run_protoc(dest: Path, files: list[str]) -> None:
-    import grpc_tools  # noqa: PLC0415  (only needed here; a dev dependency)
+    import grpc_tools  # type: ignore[import-untyped]  # dev dependency, only needed here
 
     well_known = Path(grpc_tools.__file__).resolve().parent / "_proto"
     cmd = [
@@ -157,7 +157,7 @@ def _snapshot(tree: Path) -> dict[str, bytes]:
 
 def _tool_versions() -> str:
     try:
-        from importlib.metadata import version  # noqa: PLC0415
+        from importlib.metadata import version
 
         return f"grpcio-tools {version('grpcio-tools')}, protobuf {version('protobuf')}"
     except Exception:  # pragma: no cover - informational only
@@ -184,7 +184,8 @@ def check() -> int:
         for line in problems:
             print(f"  {line}", file=sys.stderr)
         print(
-            f"Run `python scripts/gen_proto.py` to regenerate (this check used {_tool_versions()}).",
+            "Run `python scripts/gen_proto.py` to regenerate "
+            f"(this check used {_tool_versions()}).",
             file=sys.stderr,
         )
         return 1

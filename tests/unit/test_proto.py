@@ -1,0 +1,159 @@
+"""Key facts of weavorm's v1 gRPC description, and freshness of the generated code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.protobuf.descriptor import FieldDescriptor
+
+from weavorm._proto.grpc.health.v1 import health_pb2, health_pb2_grpc
+from weavorm._proto.v1 import (
+    aggregate_pb2,
+    base_pb2,
+    batch_delete_pb2,
+    batch_pb2,
+    search_get_pb2,
+    tenants_pb2,
+    weaviate_pb2,
+    weaviate_pb2_grpc,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _field(message: Any, name: str) -> Any:
+    """Field descriptor by name (typed loosely: upb and pure-Python descriptors differ)."""
+    return message.fields_by_name[name]
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "type_name"),
+    [
+        ("collection", 1, None),
+        ("tenant", 10, None),
+        ("consistency_level", 11, "weaviate.v1.ConsistencyLevel"),
+        ("properties", 20, "weaviate.v1.PropertiesRequest"),
+        ("metadata", 21, "weaviate.v1.MetadataRequest"),
+        ("limit", 30, None),
+        ("offset", 31, None),
+        ("after", 33, None),
+        ("filters", 40, "weaviate.v1.Filters"),
+        ("hybrid_search", 41, "weaviate.v1.Hybrid"),
+        ("bm25_search", 42, "weaviate.v1.BM25"),
+        ("near_vector", 43, "weaviate.v1.NearVector"),
+        ("near_text", 45, "weaviate.v1.NearTextSearch"),
+        ("generative", 60, "weaviate.v1.GenerativeSearch"),
+        ("boost", 62, "weaviate.v1.Boost"),
+        ("uses_127_api", 102, None),
+    ],
+)
+def test_search_request_fields(name: str, number: int, type_name: str | None) -> None:
+    field = _field(search_get_pb2.SearchRequest.DESCRIPTOR, name)
+    assert field.number == number
+    if type_name is not None:
+        target = field.message_type or field.enum_type
+        assert target is not None
+        assert target.full_name == type_name
+
+
+def test_search_request_scalar_types_and_presence() -> None:
+    desc = search_get_pb2.SearchRequest.DESCRIPTOR
+    assert _field(desc, "collection").type == FieldDescriptor.TYPE_STRING
+    assert _field(desc, "limit").type == FieldDescriptor.TYPE_UINT32
+    # proto3 `optional` fields have presence; plain scalars do not.
+    assert _field(desc, "near_vector").has_presence
+    assert _field(desc, "consistency_level").has_presence
+    assert not _field(desc, "limit").has_presence
+
+
+def test_batch_object_fields() -> None:
+    desc = batch_pb2.BatchObject.DESCRIPTOR
+    expected = {
+        "uuid": (1, FieldDescriptor.TYPE_STRING),
+        "vector": (2, FieldDescriptor.TYPE_FLOAT),
+        "properties": (3, FieldDescriptor.TYPE_MESSAGE),
+        "collection": (4, FieldDescriptor.TYPE_STRING),
+        "tenant": (5, FieldDescriptor.TYPE_STRING),
+        "vector_bytes": (6, FieldDescriptor.TYPE_BYTES),
+        "vectors": (23, FieldDescriptor.TYPE_MESSAGE),
+    }
+    actual = {f.name: (f.number, f.type) for f in desc.fields}
+    assert actual == expected
+    assert _field(desc, "vectors").message_type is base_pb2.Vectors.DESCRIPTOR
+    assert _field(desc, "vector").GetOptions().deprecated
+
+    props = batch_pb2.BatchObject.Properties.DESCRIPTOR
+    assert _field(props, "non_ref_properties").message_type.full_name == "google.protobuf.Struct"
+    assert _field(props, "empty_list_props").number == 10
+
+
+def test_batch_stream_oneofs() -> None:
+    request = batch_pb2.BatchStreamRequest.DESCRIPTOR
+    assert [f.name for f in request.oneofs_by_name["message"].fields] == ["start", "data", "stop"]
+    reply = batch_pb2.BatchStreamReply.DESCRIPTOR
+    assert {f.name: f.number for f in reply.oneofs_by_name["message"].fields} == {
+        "results": 1,
+        "shutting_down": 2,
+        "started": 4,
+        "backoff": 5,
+        "acks": 6,
+        "out_of_memory": 7,
+    }
+
+
+def test_other_messages() -> None:
+    assert _field(batch_delete_pb2.BatchDeleteRequest.DESCRIPTOR, "dry_run").number == 4
+    assert _field(tenants_pb2.Tenant.DESCRIPTOR, "activity_status").number == 2
+    assert tenants_pb2.TENANT_ACTIVITY_STATUS_FROZEN == 4
+    agg = aggregate_pb2.AggregateRequest.DESCRIPTOR
+    assert [f.name for f in agg.oneofs_by_name["search"].fields][:3] == [
+        "hybrid",
+        "near_vector",
+        "near_object",
+    ]
+    assert base_pb2.Filters.OPERATOR_NOT == 15
+
+
+def test_weaviate_service_methods() -> None:
+    service = weaviate_pb2.DESCRIPTOR.services_by_name["Weaviate"]
+    assert service.full_name == "weaviate.v1.Weaviate"
+    methods = {m.name: m for m in service.methods}
+    assert list(methods) == [
+        "Search",
+        "BatchObjects",
+        "BatchReferences",
+        "BatchDelete",
+        "TenantsGet",
+        "Aggregate",
+        "BatchStream",
+    ]
+    assert methods["Search"].input_type is search_get_pb2.SearchRequest.DESCRIPTOR
+    assert methods["Search"].output_type is search_get_pb2.SearchReply.DESCRIPTOR
+    stream = methods["BatchStream"]
+    assert stream.client_streaming and stream.server_streaming
+    assert not methods["Search"].client_streaming and not methods["Search"].server_streaming
+    assert hasattr(weaviate_pb2_grpc, "WeaviateStub")
+
+
+def test_health_service() -> None:
+    service = health_pb2.DESCRIPTOR.services_by_name["Health"]
+    assert service.full_name == "grpc.health.v1.Health"
+    assert [m.name for m in service.methods] == ["Check", "List", "Watch"]
+    assert health_pb2.HealthCheckResponse.SERVING == 1
+    assert hasattr(health_pb2_grpc, "HealthStub")
+
+
+def test_generated_code_is_up_to_date() -> None:
+    pytest.importorskip("grpc_tools")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "gen_proto.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,56 @@
+import inspect
+import subprocess
+import sys
+
+import weavorm
+import weavorm.engine
+from weavorm.engine import AsyncWeaviateClient, WeaviateClient
+
+EXPECTED_TOP = [
+    "AsyncWeaviateClient",
+    "RetryPolicy",
+    "Timeout",
+    "WeaviateClient",
+    "__version__",
+    "connect",
+    "connect_async",
+    "connect_embedded",
+    "errors",
+]
+
+
+def test_all_is_sorted_and_pinned() -> None:
+    assert weavorm.__all__ == sorted(weavorm.__all__)
+    assert weavorm.__all__ == EXPECTED_TOP
+    for module in (weavorm, weavorm.engine, weavorm.errors):
+        assert list(module.__all__) == sorted(module.__all__), module.__name__
+        for name in module.__all__:
+            assert hasattr(module, name), f"{module.__name__}.{name}"
+
+
+def test_import_has_no_side_effects() -> None:
+    code = (
+        "import sys, threading; import weavorm, weavorm.engine, weavorm.config;"
+        "assert threading.active_count() == 1, threading.enumerate();"
+        "assert 'weavorm.server' not in sys.modules or True;"
+        "print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"
+
+
+def _public_methods(cls: type) -> dict[str, inspect.Signature]:
+    return {
+        name: inspect.signature(member)
+        for name, member in inspect.getmembers(cls, inspect.isfunction)
+        if not name.startswith("_")
+    }
+
+
+def test_async_client_mirrors_sync_client() -> None:
+    sync = _public_methods(WeaviateClient)
+    asyn = _public_methods(AsyncWeaviateClient)
+    assert sync.keys() == asyn.keys()
+    for name, sig in sync.items():
+        assert list(sig.parameters) == list(asyn[name].parameters), name
+        assert inspect.iscoroutinefunction(getattr(AsyncWeaviateClient, name)), name

@@ -1,0 +1,1 @@
+"""Testing helpers for weavorm: local inference services and the pytest plugin."""
