@@ -137,7 +137,7 @@ def _run_foreground(args: argparse.Namespace) -> int:
     tmp.replace(state_path)
     print(f"weaviate running at {server.url} (gRPC {server.grpc_url}); Ctrl-C stops it")
     try:
-        while not stop and server.is_running():
+        while not stop and server.running:
             time.sleep(0.5)
     finally:
         server.stop()

@@ -87,3 +87,10 @@ def test_backoff_grows_is_capped_and_jittered() -> None:
     samples = [jittered.backoff(3, rng=rng) for _ in range(200)]
     assert min(samples) >= 2.0 and max(samples) <= 6.0
     assert len({round(s, 6) for s in samples}) > 100
+
+
+def test_weaviate_grpc_auth_failures_are_typed() -> None:
+    err = error_for_grpc("UNKNOWN", "extract auth: unauthorized: invalid api key")
+    assert type(err) is errors.AuthenticationError and err.status == 401
+    err = error_for_grpc("UNKNOWN", "authorization, forbidden action: read_data")
+    assert type(err) is errors.PermissionDeniedError and err.status == 403

@@ -110,6 +110,9 @@ class WeaviateClient:
 
     def _init_namespaces(self) -> None:
         """Attach the engine namespaces (collections, batch, backup, ...)."""
+        from weavorm.engine.collection import Collections
+
+        self.collections = Collections(self._driver)
 
     def _run(self, op: Operation[T]) -> T:
         return self._driver.run(op)
@@ -124,6 +127,9 @@ class WeaviateClient:
         info = self._run(misc.meta())
         self._meta = info
         misc.check_server_version(str(info.get("version", "0.0.0")))
+        size = info.get("grpcMaxMessageSize")
+        if isinstance(size, int) and size > 0:
+            self._driver.grpc_max_message_size = size
         return self
 
     def is_live(self) -> bool:

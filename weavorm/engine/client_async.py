@@ -85,6 +85,9 @@ class AsyncWeaviateClient:
 
     def _init_namespaces(self) -> None:
         """Attach the engine namespaces (collections, batch, backup, ...)."""
+        from weavorm.engine.collection import AsyncCollections
+
+        self.collections = AsyncCollections(self._driver)
 
     async def _run(self, op: Operation[T]) -> T:
         return await self._driver.run(op)
@@ -94,6 +97,9 @@ class AsyncWeaviateClient:
         info = await self._run(misc.meta())
         self._meta = info
         misc.check_server_version(str(info.get("version", "0.0.0")))
+        size = info.get("grpcMaxMessageSize")
+        if isinstance(size, int) and size > 0:
+            self._driver.grpc_max_message_size = size
         return self
 
     async def is_live(self) -> bool:

@@ -175,7 +175,8 @@ def _missing_go_error(version: str, target: Path) -> ServerStartError:
         f"  - point {BINARY_ENV_VAR} at a weaviate-server executable;\n"
         "  - install Go (https://go.dev/dl/) and weavorm builds it on first use into\n"
         f"    {target}\n"
-        f"    (by hand: CGO_ENABLED=0 GOBIN={target.parent} go install {_MODULE_PATH}@v{version});\n"
+        f"    (by hand: CGO_ENABLED=0 GOBIN={target.parent} \\\n"
+        f"     go install {_MODULE_PATH}@v{version});\n"
         f"  - run Weaviate in Docker instead: {_DOCKER_HINT}, then connect to "
         "http://localhost:8080."
     )

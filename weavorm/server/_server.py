@@ -380,24 +380,49 @@ class WeaviateServer:
         """
         started = time.monotonic()
         with httpx.Client(timeout=2.0, trust_env=False) as http:
-            while True:
-                proc = self._proc
-                if proc is None:
-                    raise ServerStartError("the server was not launched")
-                code = proc.poll()
-                if code is not None:
-                    raise self._start_error(
-                        f"weaviate-server exited with code {code} before it was ready "
-                        f"(after {time.monotonic() - started:.1f} s)."
-                    )
-                if self._ready(http):
-                    return
+            while not self.check_ready(http, started=started):
                 if time.monotonic() >= deadline:
-                    raise self._start_error(
-                        f"weaviate-server was not ready after {time.monotonic() - started:.1f} s "
-                        f"(GET {self.url}/v1/.well-known/ready)."
-                    )
+                    raise self.timeout_error(started)
                 time.sleep(_POLL_INTERVAL)
+
+    def check_ready(self, http: httpx.Client, *, started: float) -> bool:
+        """Check once whether the launched server is ready.
+
+        Args:
+            http: The HTTP client to ask with.
+            started: The :func:`time.monotonic` time waiting began (for the message).
+
+        Returns:
+            Whether ``GET /v1/.well-known/ready`` answered 200.
+
+        Raises:
+            ServerStartError: The process is not running (it exited or was never
+                launched); the server is stopped and the message quotes its log.
+        """
+        proc = self._proc
+        if proc is None:
+            raise ServerStartError(f"{self.hostname} was not launched")
+        code = proc.poll()
+        if code is not None:
+            raise self._start_error(
+                f"weaviate-server ({self.hostname}) exited with code {code} before it was "
+                f"ready (after {time.monotonic() - started:.1f} s)."
+            )
+        return self._ready(http)
+
+    def timeout_error(self, started: float) -> ServerStartError:
+        """Stop the server and return the error for not being ready in time.
+
+        Args:
+            started: The :func:`time.monotonic` time waiting began.
+
+        Returns:
+            The error, quoting the last log lines.
+        """
+        return self._start_error(
+            f"weaviate-server ({self.hostname}) was not ready after "
+            f"{time.monotonic() - started:.1f} s (GET {self.url}/v1/.well-known/ready)."
+        )
 
     def _ready(self, http: httpx.Client) -> bool:
         try:
@@ -410,9 +435,10 @@ class WeaviateServer:
         log_path = self.log_path
         self.stop(keep_data=True)
         tail = _tail(log_path, offset=self._log_offset) if log_path else "  (no log)"
-        error = ServerStartError(
-            f"{reason}\ncommand: {command}\nlog: {log_path}\nlast log lines:\n{tail}"
-        )
+        where = f"log: {log_path}"
+        if self._owned_dir is not None:
+            where += " (removed with its temporary directory; pass data_path= to keep it)"
+        error = ServerStartError(f"{reason}\ncommand: {command}\n{where}\nlast log lines:\n{tail}")
         self._cleanup_dir()
         return error
 

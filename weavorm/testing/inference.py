@@ -376,7 +376,7 @@ def _normalise_path(raw: str) -> str:
 def _match_route(path: str) -> list[tuple[str, str]]:
     """``(method, endpoint)`` pairs whose tail matches ``path``; empty if none."""
     for tail, _method, _endpoint in _ROUTES:
-        if path == tail or path.endswith(tail):
+        if path.endswith(tail):
             return [(m, e) for t, m, e in _ROUTES if t == tail]
     return []
 
@@ -756,6 +756,7 @@ class _Handler(BaseHTTPRequestHandler):
     do_PUT = _dispatch
     do_PATCH = _dispatch
     do_DELETE = _dispatch
+    do_HEAD = _dispatch
 
 
 class _Server(ThreadingHTTPServer):

@@ -86,6 +86,13 @@ def error_for_status(
 
 def error_for_grpc(code: str, details: str, *, operation: str | None = None) -> ServerError:
     """The typed error for a gRPC status code name and its details."""
+    if code in ("UNKNOWN", "INTERNAL"):
+        # Weaviate answers auth failures on gRPC as UNKNOWN with the REST wording.
+        lowered = details.lower()
+        if "unauthorized" in lowered or "invalid api key" in lowered:
+            code = "UNAUTHENTICATED"
+        elif "forbidden" in lowered:
+            code = "PERMISSION_DENIED"
     status = GRPC_TO_HTTP.get(code, 500)
     cls: type[ServerError]
     if code in ("UNAVAILABLE", "RESOURCE_EXHAUSTED"):

@@ -45,6 +45,7 @@ class _DriverBase:
     def __init__(self, config: ConnectionConfig, telemetry: Telemetry) -> None:
         self.config = config
         self.telemetry = telemetry
+        self.grpc_max_message_size = config.grpc_max_message_size
         self._rng = random.Random()
 
     def _span(self, call: HttpCall | GrpcCall, attempt: int, size: int | None) -> Span:

@@ -1,0 +1,247 @@
+"""Collections: ``client.collections`` and one :class:`Collection` with its namespaces."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from weavorm.engine._protocol import collections as ops
+from weavorm.engine._protocol.context import CollectionContext
+from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
+from weavorm.engine.aggregate import AggregateNamespace, AsyncAggregateNamespace
+from weavorm.engine.data import AsyncDataNamespace, DataNamespace
+from weavorm.engine.generate import AsyncGenerateNamespace, GenerateNamespace
+from weavorm.engine.query import AsyncQueryNamespace, QueryNamespace
+from weavorm.engine.tenants import AsyncTenantsNamespace, TenantsNamespace
+
+__all__ = ["AsyncCollection", "AsyncCollections", "Collection", "Collections"]
+
+
+class Collection:
+    """One collection and its namespaces: ``data``, ``query``, ``generate``,
+    ``aggregate``, ``batch``, ``tenants`` and ``config``.
+
+    Get one with ``client.collections.get(name)``; it does no I/O until used.
+    """
+
+    def __init__(self, driver: SyncDriver, ctx: CollectionContext) -> None:
+        self._driver = driver
+        self._ctx = ctx
+        self.data = DataNamespace(driver, ctx)
+        self.query = QueryNamespace(driver, ctx)
+        self.generate = GenerateNamespace(driver, ctx)
+        self.aggregate = AggregateNamespace(driver, ctx)
+        self.tenants = TenantsNamespace(driver, ctx)
+        self.config = ConfigNamespace(driver, ctx)
+
+    @property
+    def name(self) -> str:
+        """The collection name."""
+        return self._ctx.name
+
+    @property
+    def tenant(self) -> str | None:
+        """The tenant this handle addresses, if any."""
+        return self._ctx.tenant
+
+    @property
+    def consistency_level(self) -> str | None:
+        """The consistency level this handle uses, if set."""
+        return self._ctx.consistency
+
+    def with_tenant(self, tenant: str | None) -> Collection:
+        """A handle on the same collection addressing ``tenant``."""
+        return type(self)(self._driver, self._ctx.with_tenant(tenant))
+
+    def with_consistency_level(self, level: str | None) -> Collection:
+        """A handle on the same collection with consistency ``ONE``/``QUORUM``/``ALL``."""
+        return type(self)(self._driver, self._ctx.with_consistency(level))
+
+    def exists(self) -> bool:
+        """Whether the collection exists on the server."""
+        return self._driver.run(ops.exists(self._ctx.name))
+
+    def __repr__(self) -> str:
+        extra = f", tenant={self._ctx.tenant!r}" if self._ctx.tenant else ""
+        return f"Collection({self._ctx.name!r}{extra})"
+
+
+class AsyncCollection:
+    """The async twin of :class:`Collection`."""
+
+    def __init__(self, driver: AsyncDriver, ctx: CollectionContext) -> None:
+        self._driver = driver
+        self._ctx = ctx
+        self.data = AsyncDataNamespace(driver, ctx)
+        self.query = AsyncQueryNamespace(driver, ctx)
+        self.generate = AsyncGenerateNamespace(driver, ctx)
+        self.aggregate = AsyncAggregateNamespace(driver, ctx)
+        self.tenants = AsyncTenantsNamespace(driver, ctx)
+        self.config = AsyncConfigNamespace(driver, ctx)
+
+    @property
+    def name(self) -> str:
+        """The collection name."""
+        return self._ctx.name
+
+    @property
+    def tenant(self) -> str | None:
+        """The tenant this handle addresses, if any."""
+        return self._ctx.tenant
+
+    @property
+    def consistency_level(self) -> str | None:
+        """The consistency level this handle uses, if set."""
+        return self._ctx.consistency
+
+    def with_tenant(self, tenant: str | None) -> AsyncCollection:
+        """A handle on the same collection addressing ``tenant``."""
+        return type(self)(self._driver, self._ctx.with_tenant(tenant))
+
+    def with_consistency_level(self, level: str | None) -> AsyncCollection:
+        """A handle on the same collection with consistency ``ONE``/``QUORUM``/``ALL``."""
+        return type(self)(self._driver, self._ctx.with_consistency(level))
+
+    async def exists(self) -> bool:
+        """Whether the collection exists on the server."""
+        return await self._driver.run(ops.exists(self._ctx.name))
+
+    def __repr__(self) -> str:
+        extra = f", tenant={self._ctx.tenant!r}" if self._ctx.tenant else ""
+        return f"AsyncCollection({self._ctx.name!r}{extra})"
+
+
+class ConfigNamespace:
+    """A collection's configuration: read, update, add properties/references/vectors."""
+
+    def __init__(self, driver: SyncDriver, ctx: CollectionContext) -> None:
+        self._driver = driver
+        self._ctx = ctx
+
+    def get_dict(self) -> dict[str, Any]:
+        """The class JSON as the server reports it."""
+        return self._driver.run(ops.get(self._ctx.name))
+
+    def get_shards(self) -> list[dict[str, Any]]:
+        """Shard name, status and vector queue size of each shard."""
+        return self._driver.run(ops.shards(self._ctx.name, tenant=self._ctx.tenant))
+
+    def update_shards(self, status: str, *, shard_names: Sequence[str] | None = None) -> None:
+        """Set shards ``READY`` or ``READONLY`` (all shards when no names given)."""
+        names = list(shard_names) if shard_names is not None else [
+            s["name"] for s in self.get_shards()
+        ]
+        for shard in names:
+            self._driver.run(ops.update_shard(self._ctx.name, shard, status))
+
+
+class AsyncConfigNamespace:
+    """The async twin of :class:`ConfigNamespace`."""
+
+    def __init__(self, driver: AsyncDriver, ctx: CollectionContext) -> None:
+        self._driver = driver
+        self._ctx = ctx
+
+    async def get_dict(self) -> dict[str, Any]:
+        """The class JSON as the server reports it."""
+        return await self._driver.run(ops.get(self._ctx.name))
+
+    async def get_shards(self) -> list[dict[str, Any]]:
+        """Shard name, status and vector queue size of each shard."""
+        return await self._driver.run(ops.shards(self._ctx.name, tenant=self._ctx.tenant))
+
+    async def update_shards(
+        self, status: str, *, shard_names: Sequence[str] | None = None
+    ) -> None:
+        """Set shards ``READY`` or ``READONLY`` (all shards when no names given)."""
+        names = list(shard_names) if shard_names is not None else [
+            s["name"] for s in await self.get_shards()
+        ]
+        for shard in names:
+            await self._driver.run(ops.update_shard(self._ctx.name, shard, status))
+
+
+class Collections:
+    """``client.collections``: create, get, list, exists, delete."""
+
+    def __init__(self, driver: SyncDriver) -> None:
+        self._driver = driver
+
+    def _ctx(self, name: str) -> CollectionContext:
+        return CollectionContext(
+            name=name, grpc_max_message_size=self._driver.grpc_max_message_size
+        )
+
+    def get(self, name: str) -> Collection:
+        """A handle on collection ``name`` (no I/O)."""
+        return Collection(self._driver, self._ctx(name))
+
+    def create_from_dict(self, class_json: dict[str, Any]) -> Collection:
+        """Create a collection from Weaviate class JSON."""
+        stored = self._driver.run(ops.create(class_json))
+        return self.get(str(stored.get("class", class_json["class"])))
+
+    def exists(self, name: str) -> bool:
+        """Whether collection ``name`` exists."""
+        return self._driver.run(ops.exists(name))
+
+    def list_dicts(self) -> dict[str, dict[str, Any]]:
+        """Every collection's class JSON by name."""
+        return {c["class"]: c for c in self._driver.run(ops.list_all())}
+
+    def export_dict(self, name: str) -> dict[str, Any]:
+        """The class JSON of ``name`` (suitable for :meth:`create_from_dict`)."""
+        return self._driver.run(ops.get(name))
+
+    def delete(self, name: str | Sequence[str]) -> None:
+        """Delete one or more collections (missing ones are ignored)."""
+        for one in [name] if isinstance(name, str) else list(name):
+            self._driver.run(ops.delete(one))
+
+    def delete_all(self) -> None:
+        """Delete every collection. There is no undo."""
+        for one in self._driver.run(ops.list_all()):
+            self._driver.run(ops.delete(one["class"]))
+
+
+class AsyncCollections:
+    """The async twin of :class:`Collections`."""
+
+    def __init__(self, driver: AsyncDriver) -> None:
+        self._driver = driver
+
+    def _ctx(self, name: str) -> CollectionContext:
+        return CollectionContext(
+            name=name, grpc_max_message_size=self._driver.grpc_max_message_size
+        )
+
+    def get(self, name: str) -> AsyncCollection:
+        """A handle on collection ``name`` (no I/O)."""
+        return AsyncCollection(self._driver, self._ctx(name))
+
+    async def create_from_dict(self, class_json: dict[str, Any]) -> AsyncCollection:
+        """Create a collection from Weaviate class JSON."""
+        stored = await self._driver.run(ops.create(class_json))
+        return self.get(str(stored.get("class", class_json["class"])))
+
+    async def exists(self, name: str) -> bool:
+        """Whether collection ``name`` exists."""
+        return await self._driver.run(ops.exists(name))
+
+    async def list_dicts(self) -> dict[str, dict[str, Any]]:
+        """Every collection's class JSON by name."""
+        return {c["class"]: c for c in await self._driver.run(ops.list_all())}
+
+    async def export_dict(self, name: str) -> dict[str, Any]:
+        """The class JSON of ``name``."""
+        return await self._driver.run(ops.get(name))
+
+    async def delete(self, name: str | Sequence[str]) -> None:
+        """Delete one or more collections (missing ones are ignored)."""
+        for one in [name] if isinstance(name, str) else list(name):
+            await self._driver.run(ops.delete(one))
+
+    async def delete_all(self) -> None:
+        """Delete every collection. There is no undo."""
+        for one in await self._driver.run(ops.list_all()):
+            await self._driver.run(ops.delete(one["class"]))
