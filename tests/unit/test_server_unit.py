@@ -276,9 +276,7 @@ def test_cluster_node_settings(tmp_path: Path) -> None:
         assert env["RAFT_JOIN"] == expected_join
         assert env["RAFT_BOOTSTRAP_EXPECT"] == "3"
         assert env["RAFT_INTERNAL_RPC_PORT"] == str(raft[i] + 1)
-        assert env["CLUSTER_JOIN"] == ",".join(
-            f"127.0.0.1:{gossip[j]}" for j in range(3) if j != i
-        )
+        assert env["CLUSTER_JOIN"] == ",".join(f"127.0.0.1:{gossip[j]}" for j in range(3) if j != i)
         assert env["BACKUP_FILESYSTEM_PATH"] == str(tmp_path / "backups")
         assert env["PERSISTENCE_DATA_PATH"] == str(tmp_path / f"node{i}" / "data")
         all_ports |= {node.http_port, node.grpc_port, node.gossip_port, node.data_port}

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from weavorm.config._common import JSONDict, check_str, drop_none, fail, freeze, thaw
-
-if TYPE_CHECKING:
-    from weavorm.config._vector_index import VectorIndexConfig
+from weavorm.config._vector_index import VectorIndexConfig
 
 __all__ = [
     "MULTI_VECTOR_MODULES",
@@ -128,9 +126,7 @@ class VectorizerConfig(ModuleConfig):
         """
         super().__init__(module, settings)
         if vector_index is not None:
-            from weavorm.config._vector_index import VectorIndexConfig as _VIC
-
-            if not isinstance(vector_index, _VIC):
+            if not isinstance(vector_index, VectorIndexConfig):
                 raise fail(
                     "vector_index must be built with VectorIndex.hnsw/flat/dynamic/hfresh, "
                     f"got {vector_index!r}",

@@ -179,7 +179,9 @@ class TextAnalyzer:
         if ignore is not None:
             if not fold:
                 raise fail(
-                    "ascii_fold_ignore requires ascii_fold=True", field="ascii_fold_ignore", value=ignore
+                    "ascii_fold_ignore requires ascii_fold=True",
+                    field="ascii_fold_ignore",
+                    value=ignore,
                 )
             for entry in ignore:
                 if len(unicodedata.normalize("NFC", entry)) != 1:
@@ -291,7 +293,9 @@ class Property:
         """
         name = validate_property_name(name, nested=True)
         dtype = enum_value(data_type, DataType, "data_type")
-        tok = None if tokenization is None else enum_value(tokenization, Tokenization, "tokenization")
+        tok = (
+            None if tokenization is None else enum_value(tokenization, Tokenization, "tokenization")
+        )
         filterable = opt_bool(index_filterable, "index_filterable")
         searchable = opt_bool(index_searchable, "index_searchable")
         ranged = opt_bool(index_range_filters, "index_range_filters")
@@ -420,7 +424,9 @@ class Property:
         analyzer = (
             TextAnalyzer.from_dict(analyzer_raw) if isinstance(analyzer_raw, Mapping) else None
         )
-        skip, vpn, extra = _split_module_config(as_mapping(data.get("moduleConfig"), "moduleConfig"))
+        skip, vpn, extra = _split_module_config(
+            as_mapping(data.get("moduleConfig"), "moduleConfig")
+        )
         out = cls.__new__(cls)
         values: dict[str, Any] = {
             "name": str(data.get("name", "")),
@@ -603,9 +609,7 @@ class ReferenceProperty:
             ConfigError: An invalid name or target.
         """
         targets = (
-            (target_collection,)
-            if isinstance(target_collection, str)
-            else tuple(target_collection)
+            (target_collection,) if isinstance(target_collection, str) else tuple(target_collection)
         )
         if not targets:
             raise fail(
@@ -655,7 +659,7 @@ class ReferenceProperty:
 
 def is_reference_json(data: Mapping[str, Any]) -> bool:
     """Whether a property JSON object describes a cross-reference."""
-    types = data.get("dataType") or ()
+    types = list(data.get("dataType") or ())
     return bool(types) and isinstance(types[0], str) and types[0][:1].isupper()
 
 

@@ -56,8 +56,10 @@ class QuantizerConfig:
         raise NotImplementedError
 
     def _unsupported(self, index_type: str, option: str | None = None) -> Exception:
-        what = f"the {option!r} option of the {self.kind!r} quantizer" if option else (
-            f"the {self.kind!r} quantizer"
+        what = (
+            f"the {option!r} option of the {self.kind!r} quantizer"
+            if option
+            else (f"the {self.kind!r} quantizer")
         )
         allowed = {
             "hnsw": "pq, bq, sq, rq",
@@ -111,7 +113,9 @@ class PQConfig(QuantizerConfig):
         object.__setattr__(
             self,
             "encoder_type",
-            None if encoder_type is None else choice(encoder_type, _ENCODER_TYPES, "pq encoder_type"),
+            None
+            if encoder_type is None
+            else choice(encoder_type, _ENCODER_TYPES, "pq encoder_type"),
         )
         object.__setattr__(
             self,
@@ -428,7 +432,8 @@ def quantizer_from_index_json(index_type: str, data: Mapping[str, Any]) -> Quant
 
     pq = section("pq")
     if pq is not None:
-        encoder = pq.get("encoder") if isinstance(pq.get("encoder"), Mapping) else {}
+        encoder_raw = pq.get("encoder")
+        encoder: Mapping[str, Any] = encoder_raw if isinstance(encoder_raw, Mapping) else {}
         return build(
             PQConfig,
             segments=json_int(pq.get("segments")),

@@ -126,6 +126,14 @@ class ConfigNamespace:
         """Shard name, status and vector queue size of each shard."""
         return self._driver.run(ops.shards(self._ctx.name, tenant=self._ctx.tenant))
 
+    def add_property_dict(self, prop_json: dict[str, Any]) -> dict[str, Any]:
+        """Add a property (or reference) given as Weaviate property JSON."""
+        return self._driver.run(ops.add_property(self._ctx.name, prop_json))
+
+    def update_dict(self, class_json: dict[str, Any]) -> dict[str, Any]:
+        """Replace the mutable parts of the configuration with ``class_json``."""
+        return self._driver.run(ops.update(self._ctx.name, class_json))
+
     def update_shards(self, status: str, *, shard_names: Sequence[str] | None = None) -> None:
         """Set shards ``READY`` or ``READONLY`` (all shards when no names given)."""
         names = list(shard_names) if shard_names is not None else [
@@ -149,6 +157,14 @@ class AsyncConfigNamespace:
     async def get_shards(self) -> list[dict[str, Any]]:
         """Shard name, status and vector queue size of each shard."""
         return await self._driver.run(ops.shards(self._ctx.name, tenant=self._ctx.tenant))
+
+    async def add_property_dict(self, prop_json: dict[str, Any]) -> dict[str, Any]:
+        """Add a property (or reference) given as Weaviate property JSON."""
+        return await self._driver.run(ops.add_property(self._ctx.name, prop_json))
+
+    async def update_dict(self, class_json: dict[str, Any]) -> dict[str, Any]:
+        """Replace the mutable parts of the configuration with ``class_json``."""
+        return await self._driver.run(ops.update(self._ctx.name, class_json))
 
     async def update_shards(
         self, status: str, *, shard_names: Sequence[str] | None = None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 import socket
+import sys
 import threading
 
 from weavorm.errors import ServerStartError
 
-__all__ = ["free_port", "reserve_ports"]
+__all__ = ["free_port", "port_is_free", "reserve_ports"]
 
 # Ports are drawn below the usual ephemeral range (Linux: 32768-60999) so that the
 # operating system does not hand them to outgoing connections between picking and binding.
@@ -22,6 +23,10 @@ _handed_out: set[int] = set()
 
 def _can_bind(port: int, kind: socket.SocketKind, host: str) -> bool:
     with socket.socket(socket.AF_INET, kind) as sock:
+        if kind == socket.SOCK_STREAM and sys.platform != "win32":
+            # Like Go's listeners: connections in TIME_WAIT do not make a port busy,
+            # only another listener does.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
@@ -75,3 +80,19 @@ def reserve_ports(*ports: int) -> None:
     """
     with _lock:
         _handed_out.update(ports)
+
+
+def port_is_free(port: int, *, udp: bool = False, host: str = "127.0.0.1") -> bool:
+    """Return whether ``port`` can be bound on ``host`` right now.
+
+    Args:
+        port: The port number.
+        udp: Also check the UDP port of the same number.
+        host: The address to bind.
+
+    Returns:
+        ``True`` when nothing listens there.
+    """
+    if not _can_bind(port, socket.SOCK_STREAM, host):
+        return False
+    return not udp or _can_bind(port, socket.SOCK_DGRAM, host)

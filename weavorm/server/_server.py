@@ -15,13 +15,13 @@ import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
 import httpx
 
 from weavorm.errors import ConfigError, ServerStartError
 from weavorm.server._binary import _tail, find_binary, install_binary, normalize_version
-from weavorm.server._ports import free_port, reserve_ports
+from weavorm.server._ports import free_port, port_is_free, reserve_ports
 
 __all__ = ["INFERENCE_WAIT_FOR_STARTUP", "WeaviateServer", "parse_modules", "terminate_process"]
 
@@ -102,7 +102,9 @@ class WeaviateServer:
     Free ports are picked on first use when none are given and then kept, so that a
     ``stop()`` / ``start()`` cycle brings the node back on the same addresses with the
     same data. Without ``data_path`` a temporary directory is created on start and
-    removed on ``stop()``; a given ``data_path`` is kept. Its layout is
+    removed by ``stop()`` (unless ``stop(keep_data=True)``); a given ``data_path`` is
+    kept. The process is also stopped when the object is garbage-collected and at
+    interpreter exit. Its layout is
     ``data/`` (``PERSISTENCE_DATA_PATH``), ``backups/`` (``BACKUP_FILESYSTEM_PATH``) and
     ``weaviate.log`` (the server's output).
 
@@ -166,7 +168,6 @@ class WeaviateServer:
         self.startup_timeout = startup_timeout
         self.stop_timeout = stop_timeout
         self._proc: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
         self._log_offset = 0
         self._reaper: weakref.finalize[Any, Any] | None = None
 
@@ -328,7 +329,11 @@ class WeaviateServer:
         if self.running:
             return
         self.launch()
-        self.wait_ready(time.monotonic() + self.startup_timeout)
+        try:
+            self.wait_ready(time.monotonic() + self.startup_timeout)
+        except BaseException:
+            self.stop()
+            raise
 
     def launch(self) -> None:
         """Start the process without waiting for readiness (see :meth:`wait_ready`).
@@ -346,25 +351,25 @@ class WeaviateServer:
         for key, value in self.env.items():
             if value is None:
                 full_env.pop(key, None)
+        self._check_ports_free()
         log_path = root / "weaviate.log"
-        self._log = log_path.open("ab")
-        self._log_offset = self._log.tell()
-        self._log.write(f"--- weavorm: starting {shlex.join(command)}\n".encode())
-        self._log.flush()
-        try:
-            proc = subprocess.Popen(
-                command,
-                stdout=self._log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env=full_env,
-                cwd=root,
-                start_new_session=True,
-            )
-        except OSError as exc:
-            self._close_log()
-            self._cleanup_dir()
-            raise ServerStartError(f"could not run {shlex.join(command)}: {exc}") from exc
+        with log_path.open("ab") as log:  # the child keeps its own descriptor
+            self._log_offset = log.tell()
+            log.write(f"--- weavorm: starting {shlex.join(command)}\n".encode())
+            log.flush()
+            try:
+                proc = subprocess.Popen(
+                    command,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    env=full_env,
+                    cwd=root,
+                    start_new_session=True,
+                )
+            except OSError as exc:
+                self._cleanup_dir()
+                raise ServerStartError(f"could not run {shlex.join(command)}: {exc}") from exc
         self._proc = proc
         self._reaper = weakref.finalize(self, terminate_process, proc, self.stop_timeout)
 
@@ -462,7 +467,6 @@ class WeaviateServer:
             self._reaper()  # runs terminate_process once
             self._reaper = None
         self._proc = None
-        self._close_log()
         if not keep_data:
             self._cleanup_dir()
 
@@ -491,10 +495,21 @@ class WeaviateServer:
             self._owned_dir = None
             self._data_path = None
 
-    def _close_log(self) -> None:
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+    def _check_ports_free(self) -> None:
+        ports = {
+            "http_port": self.http_port,
+            "grpc_port": self.grpc_port,
+            "gossip_port": self.gossip_port,
+            "data_port": self.data_port,
+            "raft_port": self.raft_port,
+            "raft_port + 1": self.raft_port + 1,
+        }
+        for name, port in ports.items():
+            if not port_is_free(port, udp=name == "gossip_port", host=HOST):
+                self._cleanup_dir()
+                raise ServerStartError(
+                    f"cannot start {self.hostname}: {name} {port} on {HOST} is already in use"
+                )
 
     def __enter__(self) -> WeaviateServer:
         self.start()
