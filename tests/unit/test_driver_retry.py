@@ -75,7 +75,9 @@ def test_non_idempotent_post_not_retried_unless_opted_in() -> None:
 
 
 def test_client_errors_are_not_retried() -> None:
-    client, calls = _client([httpx.Response(422, json={"error": [{"message": "bad"}]})], RetryPolicy())
+    client, calls = _client(
+        [httpx.Response(422, json={"error": [{"message": "bad"}]})], RetryPolicy()
+    )
     with client, pytest.raises(errors.UnprocessableError, match="bad"):
         client.raw.request("GET", "/v1/schema")
     assert len(calls) == 1

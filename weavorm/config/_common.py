@@ -300,9 +300,16 @@ def opt_url(value: Any, field: str) -> str | None:
 
 
 def str_tuple(
-    values: Iterable[str] | None, field: str, *, allow_empty: bool = False
+    values: Iterable[str] | None,
+    field: str,
+    *,
+    allow_empty: bool = False,
+    allow_blank_items: bool = False,
 ) -> tuple[str, ...] | None:
-    """Return the strings as a tuple (``None`` stays ``None``); reject a bare string."""
+    """Return the strings as a tuple (``None`` stays ``None``); reject a bare string.
+
+    Items must be non-blank strings, or (``allow_blank_items``) non-empty ones.
+    """
     if values is None:
         return None
     if isinstance(values, (str, bytes)):
@@ -313,6 +320,8 @@ def str_tuple(
         )
     out = tuple(values)
     for item in out:
+        if allow_blank_items and isinstance(item, str) and item:
+            continue
         check_str(item, field)
     if not out and not allow_empty:
         raise fail(f"{field} must contain at least one entry", field=field, value=values)

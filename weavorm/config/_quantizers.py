@@ -444,10 +444,11 @@ def quantizer_from_index_json(index_type: str, data: Mapping[str, Any]) -> Quant
         )
     bq = section("bq")
     if bq is not None:
+        flat = index_type == "flat"
         return build(
             BQConfig,
-            cache=json_bool(bq.get("cache")),
-            rescore_limit=json_int(bq.get("rescoreLimit")),
+            cache=json_bool(bq.get("cache")) if flat else None,
+            rescore_limit=json_int(bq.get("rescoreLimit")) if flat else None,
         )
     sq = section("sq")
     if sq is not None:
@@ -458,13 +459,14 @@ def quantizer_from_index_json(index_type: str, data: Mapping[str, Any]) -> Quant
         )
     rq = section("rq")
     if rq is not None:
+        hnsw = index_type == "hnsw"
         return build(
             RQConfig,
             bits=json_int(rq.get("bits")),
             rescore_limit=json_int(rq.get("rescoreLimit")),
-            cache=json_bool(rq.get("cache")),
-            centering=json_bool(rq.get("centering")),
-            training_limit=json_int(rq.get("trainingLimit")),
+            cache=json_bool(rq.get("cache")) if index_type == "flat" else None,
+            centering=json_bool(rq.get("centering")) if hnsw else None,
+            training_limit=json_int(rq.get("trainingLimit")) if hnsw else None,
         )
     if data.get("skipDefaultQuantization") is True:
         return NoQuantization()

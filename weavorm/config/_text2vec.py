@@ -91,6 +91,26 @@ def text_vectorizer(
     )
 
 
+def _openai_dimensions(model: str | None, dimensions: int | None, url: str | None) -> int | None:
+    """Check ``dimensions`` as the OpenAI module does for OpenAI / Azure endpoints.
+
+    Without ``model`` the server assumes ``text-embedding-3-small``.
+    """
+    dims = opt_int(dimensions, "dimensions", minimum=1)
+    effective = model or "text-embedding-3-small"
+    if dims is None or (url is not None and "api.openai.com" not in url):
+        return dims
+    valid = _OPENAI_V3_DIMENSIONS.get(effective)
+    if valid is not None and dims not in valid:
+        raise fail(
+            f"invalid dimensions {dims} for model {effective!r}; valid choices are "
+            f"{', '.join(str(d) for d in valid)}",
+            field="dimensions",
+            value=dims,
+        )
+    return dims
+
+
 def google_endpoint(value: str | None) -> str | None:
     """Validate a Google API host name (must end in ``.googleapis.com``)."""
     host = opt_str(value, "api_endpoint")
@@ -148,20 +168,7 @@ class Text2VecFactories:
             ConfigError: An invalid type, URL or dimension count.
         """
         url = opt_url(base_url, "base_url")
-        dims = opt_int(dimensions, "dimensions", minimum=1)
-        if (
-            dims is not None
-            and model in _OPENAI_V3_DIMENSIONS
-            and (url is None or "api.openai.com" in url)
-        ):
-            valid = _OPENAI_V3_DIMENSIONS[model]
-            if dims not in valid:
-                raise fail(
-                    f"invalid dimensions {dims} for {model!r}; valid choices are "
-                    f"{', '.join(str(d) for d in valid)}",
-                    field="dimensions",
-                    value=dims,
-                )
+        dims = _openai_dimensions(model, dimensions, url)
         return text_vectorizer(
             "text2vec-openai",
             source_properties=source_properties,
@@ -217,7 +224,7 @@ class Text2VecFactories:
             if api_version is None
             else choice(api_version, OPENAI_AZURE_API_VERSIONS, "api_version"),
             model=opt_str(model, "model"),
-            dimensions=opt_int(dimensions, "dimensions", minimum=1),
+            dimensions=_openai_dimensions(model, dimensions, None),
         )
 
     @staticmethod

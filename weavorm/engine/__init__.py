@@ -4,19 +4,32 @@ from weavorm.engine._protocol.calls import HttpReply
 from weavorm.engine._protocol.connection import Auth, ConnectionConfig, Timeout
 from weavorm.engine._protocol.misc import GraphQLResult
 from weavorm.engine._protocol.retry import RetryPolicy
+from weavorm.engine.aggregate_types import (
+    AggregateGroupByResult,
+    AggregateResult,
+    GroupByAggregate,
+    Metrics,
+)
 from weavorm.engine.client import WeaviateClient
 from weavorm.engine.client_async import AsyncWeaviateClient
 from weavorm.engine.connect import connect, connect_async, connect_embedded
 from weavorm.engine.telemetry import RequestEvent
+from weavorm.engine.tenants_types import Tenant, TenantActivityStatus
 
 __all__ = [
+    "AggregateGroupByResult",
+    "AggregateResult",
     "AsyncWeaviateClient",
     "Auth",
     "ConnectionConfig",
     "GraphQLResult",
+    "GroupByAggregate",
     "HttpReply",
+    "Metrics",
     "RequestEvent",
     "RetryPolicy",
+    "Tenant",
+    "TenantActivityStatus",
     "Timeout",
     "WeaviateClient",
     "connect",

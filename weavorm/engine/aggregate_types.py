@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple, TypeAlias
 
-from weavorm.errors import ConfigError
+from weavorm.errors import QueryError
 
 __all__ = [
     "AggregateBoolean",
@@ -53,9 +53,7 @@ __all__ = [
 
 def _positive_int(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(
-            f"{name} must be a positive integer, got {value!r}", field=name, value=value
-        )
+        raise QueryError(f"{name} must be a positive integer, got {value!r}")
     return value
 
 
@@ -162,16 +160,12 @@ class Metrics:
         property_: The property name.
 
     Raises:
-        ConfigError: when the name is empty.
+        QueryError: when the name is empty.
     """
 
     def __init__(self, property_: str) -> None:
         if not isinstance(property_, str) or not property_:
-            raise ConfigError(
-                f"Metrics needs a property name, got {property_!r}",
-                field="property",
-                value=property_,
-            )
+            raise QueryError(f"Metrics needs a property name, got {property_!r}")
         self._property = property_
 
     @property
@@ -349,7 +343,8 @@ class Metrics:
         """Metrics of a cross-reference property.
 
         Args:
-            pointing_to: The UUIDs the references point to.
+            pointing_to: The beacons (``weaviate://localhost/<Collection>/<uuid>``) the
+                matched objects' references point to.
 
         Returns:
             The request.
@@ -372,11 +367,7 @@ class GroupByAggregate:
 
     def __post_init__(self) -> None:
         if not isinstance(self.prop, str) or not self.prop:
-            raise ConfigError(
-                f"group_by needs a property name, got {self.prop!r}",
-                field="group_by",
-                value=self.prop,
-            )
+            raise QueryError(f"group_by needs a property name, got {self.prop!r}")
         if self.limit is not None:
             _positive_int(self.limit, "group_by.limit")
 
@@ -455,7 +446,12 @@ class AggregateDate:
 
 @dataclass(frozen=True, slots=True)
 class AggregateReference:
-    """The metrics of a cross-reference property."""
+    """The metrics of a cross-reference property.
+
+    Attributes:
+        pointing_to: The distinct beacons (``weaviate://localhost/<Collection>/<uuid>``)
+            the matched objects point to, sorted.
+    """
 
     pointing_to: list[str] = field(default_factory=list)
 

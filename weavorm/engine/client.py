@@ -110,9 +110,22 @@ class WeaviateClient:
 
     def _init_namespaces(self) -> None:
         """Attach the engine namespaces (collections, batch, backup, ...)."""
+        from weavorm.engine.aliases import AliasesNamespace
+        from weavorm.engine.backup import BackupNamespace
+        from weavorm.engine.cluster import ClusterNamespace
         from weavorm.engine.collection import Collections
+        from weavorm.engine.rbac import RolesNamespace
+        from weavorm.engine.rbac_users import GroupsNamespace, UsersNamespace
+        from weavorm.engine.tokenize import TokenizationNamespace
 
         self.collections = Collections(self._driver)
+        self.backup = BackupNamespace(self._driver)
+        self.cluster = ClusterNamespace(self._driver)
+        self.roles = RolesNamespace(self._driver)
+        self.users = UsersNamespace(self._driver)
+        self.groups = GroupsNamespace(self._driver)
+        self.aliases = AliasesNamespace(self._driver)
+        self.tokenization = TokenizationNamespace(self._driver)
 
     def _run(self, op: Operation[T]) -> T:
         return self._driver.run(op)

@@ -85,9 +85,22 @@ class AsyncWeaviateClient:
 
     def _init_namespaces(self) -> None:
         """Attach the engine namespaces (collections, batch, backup, ...)."""
+        from weavorm.engine.aliases import AsyncAliasesNamespace
+        from weavorm.engine.backup import AsyncBackupNamespace
+        from weavorm.engine.cluster import AsyncClusterNamespace
         from weavorm.engine.collection import AsyncCollections
+        from weavorm.engine.rbac import AsyncRolesNamespace
+        from weavorm.engine.rbac_users import AsyncGroupsNamespace, AsyncUsersNamespace
+        from weavorm.engine.tokenize import AsyncTokenizationNamespace
 
         self.collections = AsyncCollections(self._driver)
+        self.backup = AsyncBackupNamespace(self._driver)
+        self.cluster = AsyncClusterNamespace(self._driver)
+        self.roles = AsyncRolesNamespace(self._driver)
+        self.users = AsyncUsersNamespace(self._driver)
+        self.groups = AsyncGroupsNamespace(self._driver)
+        self.aliases = AsyncAliasesNamespace(self._driver)
+        self.tokenization = AsyncTokenizationNamespace(self._driver)
 
     async def _run(self, op: Operation[T]) -> T:
         return await self._driver.run(op)

@@ -1,5 +1,6 @@
-"""The cluster: ``client.cluster`` (nodes, statistics, sharding, replica movement)
-and ``client.cluster.replications`` (replication operations).
+"""The cluster: ``client.cluster`` and ``client.cluster.replications``.
+
+Nodes, RAFT statistics, sharding state and replica movement (replication operations).
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ class ReplicationsNamespace:
 
         Args:
             collection: Only this collection's.
-            shard: Only this shard's.
+            shard: Only this shard's (needs ``collection``).
             target_node: Only those moving to this node.
             include_history: Also return their earlier states.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from weavorm.engine._protocol import aggregate as aggregate_ops
 from weavorm.engine._protocol import collections as ops
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
@@ -61,6 +62,13 @@ class Collection:
         """Whether the collection exists on the server."""
         return self._driver.run(ops.exists(self._ctx.name))
 
+    def length(self) -> int:
+        """The number of objects (of this handle's tenant); ``len(collection)`` too."""
+        return self._driver.run(aggregate_ops.count(self._ctx))
+
+    def __len__(self) -> int:
+        return self.length()
+
     def __repr__(self) -> str:
         extra = f", tenant={self._ctx.tenant!r}" if self._ctx.tenant else ""
         return f"Collection({self._ctx.name!r}{extra})"
@@ -106,6 +114,10 @@ class AsyncCollection:
         """Whether the collection exists on the server."""
         return await self._driver.run(ops.exists(self._ctx.name))
 
+    async def length(self) -> int:
+        """The number of objects (of this handle's tenant)."""
+        return await self._driver.run(aggregate_ops.count(self._ctx))
+
     def __repr__(self) -> str:
         extra = f", tenant={self._ctx.tenant!r}" if self._ctx.tenant else ""
         return f"AsyncCollection({self._ctx.name!r}{extra})"
@@ -136,9 +148,9 @@ class ConfigNamespace:
 
     def update_shards(self, status: str, *, shard_names: Sequence[str] | None = None) -> None:
         """Set shards ``READY`` or ``READONLY`` (all shards when no names given)."""
-        names = list(shard_names) if shard_names is not None else [
-            s["name"] for s in self.get_shards()
-        ]
+        names = (
+            list(shard_names) if shard_names is not None else [s["name"] for s in self.get_shards()]
+        )
         for shard in names:
             self._driver.run(ops.update_shard(self._ctx.name, shard, status))
 
@@ -166,13 +178,13 @@ class AsyncConfigNamespace:
         """Replace the mutable parts of the configuration with ``class_json``."""
         return await self._driver.run(ops.update(self._ctx.name, class_json))
 
-    async def update_shards(
-        self, status: str, *, shard_names: Sequence[str] | None = None
-    ) -> None:
+    async def update_shards(self, status: str, *, shard_names: Sequence[str] | None = None) -> None:
         """Set shards ``READY`` or ``READONLY`` (all shards when no names given)."""
-        names = list(shard_names) if shard_names is not None else [
-            s["name"] for s in await self.get_shards()
-        ]
+        names = (
+            list(shard_names)
+            if shard_names is not None
+            else [s["name"] for s in await self.get_shards()]
+        )
         for shard in names:
             await self._driver.run(ops.update_shard(self._ctx.name, shard, status))
 

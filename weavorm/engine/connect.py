@@ -130,9 +130,7 @@ def connect_embedded(
     """
     from weavorm.server import WeaviateServer
 
-    modules_key = (
-        modules if isinstance(modules, str) or modules is None else ",".join(modules)
-    )
+    modules_key = modules if isinstance(modules, str) or modules is None else ",".join(modules)
     key: tuple[object, ...] = (
         version,
         data_path,

@@ -252,7 +252,7 @@ class BatchObjectError:
         return self.object.index
 
     def __str__(self) -> str:
-        return f"object {self.object.index} ({self.object.uuid}): {self.message}"
+        return self.message
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,8 +273,7 @@ class BatchReferenceError:
         return self.reference.index
 
     def __str__(self) -> str:
-        ref = self.reference
-        return f"reference {ref.index} ({ref.beacon} -> {ref.to_uuid}): {self.message}"
+        return self.message
 
 
 @dataclass(slots=True)
@@ -321,7 +320,7 @@ class BatchResult:
         """
         if self.errors:
             failed = self.failed_objects
-            head = "; ".join(str(e) for e in failed[:5])
+            head = "; ".join(f"object {e.index} ({e.object.uuid}): {e.message}" for e in failed[:5])
             more = f" (and {len(failed) - 5} more)" if len(failed) > 5 else ""
             raise BatchError(
                 f"{len(failed)} of {len(failed) + len(self.uuids)} objects failed: {head}{more}",
@@ -375,7 +374,10 @@ class BatchReferenceResult:
         """Raise :class:`~weavorm.errors.BatchError` listing every failure, if any."""
         if self.errors:
             failed = self.failed_references
-            head = "; ".join(str(e) for e in failed[:5])
+            head = "; ".join(
+                f"reference {e.index} ({e.reference.beacon} -> {e.reference.to_uuid}): {e.message}"
+                for e in failed[:5]
+            )
             raise BatchError(
                 f"{len(failed)} references failed: {head}",
                 errors={e.index: e.message for e in failed},

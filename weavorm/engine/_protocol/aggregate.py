@@ -1,6 +1,6 @@
 """Aggregations over gRPC ``Aggregate``: request building, reply parsing, operations.
 
-Every operation validates its input before any I/O (``ConfigError`` naming the bad
+Every operation validates its input before any I/O (``QueryError`` naming the bad
 option), builds one ``AggregateRequest`` and turns the ``AggregateReply`` into an
 :class:`~weavorm.engine.aggregate_types.AggregateResult` or, with ``group_by``, an
 :class:`~weavorm.engine.aggregate_types.AggregateGroupByResult`.
@@ -17,9 +17,7 @@ from uuid import UUID
 
 from weavorm._proto.v1 import aggregate_pb2, base_pb2
 from weavorm.engine._protocol.aggregate_search import (
-    BlobInput,
     Bm25Operator,
-    MoveLike,
     Number,
     TargetVector,
     hybrid_proto,
@@ -30,6 +28,8 @@ from weavorm.engine._protocol.aggregate_search import (
 )
 from weavorm.engine._protocol.calls import Operation, grpc
 from weavorm.engine._protocol.context import CollectionContext
+from weavorm.engine._protocol.filters import filter_to_grpc
+from weavorm.engine._protocol.media import MediaInput
 from weavorm.engine._protocol.ops_common import parse_datetime
 from weavorm.engine.aggregate_types import (
     METRICS_TYPES,
@@ -56,14 +56,21 @@ from weavorm.engine.aggregate_types import (
     TextMetrics,
     TopOccurrence,
 )
-from weavorm.errors import ConfigError, QueryError
+from weavorm.engine.filters import FilterExpression
+from weavorm.engine.options import Move
+from weavorm.errors import QueryError
 
 __all__ = [
     "AggregateOutcome",
+    "FilterArg",
+    "GroupBy",
+    "Metric",
     "aggregations_proto",
     "build_request",
+    "count",
     "filters_proto",
     "group_by_option",
+    "match_all_filter",
     "hybrid",
     "metrics_list",
     "near_image",
@@ -82,6 +89,7 @@ ReplyAgg = aggregate_pb2.AggregateReply.Aggregations.Aggregation
 AggregateOutcome: TypeAlias = AggregateResult | AggregateGroupByResult
 Metric: TypeAlias = PropertyMetrics | Sequence[PropertyMetrics] | None
 GroupBy: TypeAlias = str | GroupByAggregate | None
+FilterArg: TypeAlias = FilterExpression | base_pb2.Filters | None
 
 
 # --- validation of options ----------------------------------------------------------------
@@ -91,26 +99,22 @@ def metrics_list(return_metrics: Metric) -> list[PropertyMetrics]:
     """Normalise ``return_metrics`` to a list, rejecting anything that is not metrics.
 
     Raises:
-        ConfigError: for an entry that was not built with :class:`Metrics`.
+        QueryError: for an entry that was not built with :class:`Metrics`.
     """
     if return_metrics is None:
         return []
     if isinstance(return_metrics, METRICS_TYPES):
         return [return_metrics]
     if isinstance(return_metrics, (str, bytes)) or not isinstance(return_metrics, Sequence):
-        raise ConfigError(
+        raise QueryError(
             "return_metrics must be metrics built with Metrics(...) or a list of them, "
-            f"got {return_metrics!r}",
-            field="return_metrics",
-            value=return_metrics,
+            f"got {return_metrics!r}"
         )
     out: list[PropertyMetrics] = []
     for item in return_metrics:
         if not isinstance(item, METRICS_TYPES):
-            raise ConfigError(
-                f"return_metrics entries must be built with Metrics(...), got {item!r}",
-                field="return_metrics",
-                value=item,
+            raise QueryError(
+                f"return_metrics entries must be built with Metrics(...), got {item!r}"
             )
         out.append(item)
     return out
@@ -122,35 +126,28 @@ def group_by_option(group_by: GroupBy) -> GroupByAggregate | None:
         return group_by
     if isinstance(group_by, str):
         return GroupByAggregate(prop=group_by)
-    raise ConfigError(
-        f"group_by must be a property name or GroupByAggregate, got {group_by!r}",
-        field="group_by",
-        value=group_by,
-    )
+    raise QueryError(f"group_by must be a property name or GroupByAggregate, got {group_by!r}")
 
 
 def _limit(value: Any, name: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(
-            f"{name} must be a positive integer, got {value!r}", field=name, value=value
-        )
+        raise QueryError(f"{name} must be a positive integer, got {value!r}")
     return value
 
 
 def _require_vector_bound(certainty: Any, distance: Any, object_limit: Any) -> None:
     if certainty is None and distance is None and object_limit is None:
-        raise ConfigError(
+        raise QueryError(
             "a vector-search aggregation needs at least one of certainty, distance or "
-            "object_limit (otherwise every object would match)",
-            field="object_limit",
+            "object_limit (otherwise every object would match)"
         )
 
 
 def _bool(value: Any, name: str) -> bool:
     if not isinstance(value, bool):
-        raise ConfigError(f"{name} must be True or False, got {value!r}", field=name, value=value)
+        raise QueryError(f"{name} must be True or False, got {value!r}")
     return value
 
 
@@ -204,22 +201,48 @@ def _num_flags(m: IntegerMetrics | NumberMetrics) -> dict[str, bool]:
     }
 
 
-def filters_proto(filters: Any) -> base_pb2.Filters | None:
-    """Convert a :class:`weavorm.engine.filters.Filter` (or pass a proto through)."""
+def filters_proto(filters: FilterArg) -> base_pb2.Filters | None:
+    """The ``Filters`` message of a filter (a ``Filters`` message passes through).
+
+    Raises:
+        QueryError: for anything that is not a filter.
+    """
     if filters is None:
         return None
     if isinstance(filters, base_pb2.Filters):
         return filters
-    from weavorm.engine._protocol.filters import to_proto
+    return filter_to_grpc(filters)
 
-    return to_proto(filters)
+
+_NIL_UUID = "00000000-0000-0000-0000-000000000000"
+
+
+def match_all_filter() -> base_pb2.Filters:
+    """A filter every object matches: ``id != NIL or id == NIL``.
+
+    Weaviate computes reference metrics (the distinct beacons the matched objects point
+    to) only on its filtered, searched or grouped paths; its unfiltered path leaves them
+    out. A reference aggregation over all objects therefore sends this filter.
+    """
+    target = base_pb2.FilterTarget(property="_id")
+    return base_pb2.Filters(
+        operator=base_pb2.Filters.OPERATOR_OR,
+        filters=[
+            base_pb2.Filters(
+                operator=base_pb2.Filters.OPERATOR_NOT_EQUAL, value_text=_NIL_UUID, target=target
+            ),
+            base_pb2.Filters(
+                operator=base_pb2.Filters.OPERATOR_EQUAL, value_text=_NIL_UUID, target=target
+            ),
+        ],
+    )
 
 
 def build_request(
     ctx: CollectionContext,
     *,
     return_metrics: Metric = None,
-    filters: Any = None,
+    filters: FilterArg = None,
     group_by: GroupBy = None,
     total_count: bool = True,
     object_limit: int | None = None,
@@ -243,6 +266,9 @@ def build_request(
         if group.limit is not None:
             request.limit = group.limit
     converted = filters_proto(filters)
+    unfiltered = converted is None and group is None and search is None
+    if unfiltered and any(isinstance(m, ReferenceMetrics) for m in metrics):
+        converted = match_all_filter()
     if converted is not None:
         request.filters.CopyFrom(converted)
     if search is not None:
@@ -303,7 +329,7 @@ def _property_result(agg: ReplyAgg) -> AggregatePropertyResult:
             mode=_date(d, "mode"),
         )
     if kind == "reference":
-        return AggregateReference(pointing_to=list(agg.reference.pointing_to))
+        return AggregateReference(pointing_to=sorted(agg.reference.pointing_to))
     raise QueryError(f"aggregate: the server sent an unknown metric kind for {agg.property!r}")
 
 
@@ -353,10 +379,17 @@ def _run(request: Req, grouped: bool) -> Operation[AggregateOutcome]:
     return parse_reply(reply, grouped=grouped)
 
 
+def count(ctx: CollectionContext) -> Operation[int]:
+    """The number of objects in the collection (of the handle's tenant)."""
+    request = build_request(ctx)
+    reply = yield from grpc("Aggregate", request, Reply, operation="aggregate.count")
+    return int(reply.single_result.objects_count)
+
+
 def over_all(
     ctx: CollectionContext,
     *,
-    filters: Any = None,
+    filters: FilterArg = None,
     group_by: GroupBy = None,
     total_count: bool = True,
     return_metrics: Metric = None,
@@ -379,7 +412,7 @@ def near_vector(
     certainty: Number | None = None,
     distance: Number | None = None,
     object_limit: int | None = None,
-    filters: Any = None,
+    filters: FilterArg = None,
     group_by: GroupBy = None,
     target_vector: TargetVector = None,
     total_count: bool = True,
@@ -409,7 +442,7 @@ def near_object(
     certainty: Number | None = None,
     distance: Number | None = None,
     object_limit: int | None = None,
-    filters: Any = None,
+    filters: FilterArg = None,
     group_by: GroupBy = None,
     target_vector: TargetVector = None,
     total_count: bool = True,
@@ -438,10 +471,10 @@ def near_text(
     *,
     certainty: Number | None = None,
     distance: Number | None = None,
-    move_to: MoveLike | None = None,
-    move_away: MoveLike | None = None,
+    move_to: Move | None = None,
+    move_away: Move | None = None,
     object_limit: int | None = None,
-    filters: Any = None,
+    filters: FilterArg = None,
     group_by: GroupBy = None,
     target_vector: TargetVector = None,
     total_count: bool = True,
@@ -471,12 +504,12 @@ def near_text(
 
 def near_image(
     ctx: CollectionContext,
-    image: BlobInput,
+    image: MediaInput,
     *,
     certainty: Number | None = None,
     distance: Number | None = None,
     object_limit: int | None = None,
-    filters: Any = None,
+    filters: FilterArg = None,
     group_by: GroupBy = None,
     target_vector: TargetVector = None,
     total_count: bool = True,
@@ -508,7 +541,7 @@ def hybrid(
     query_properties: Sequence[str] | None = None,
     object_limit: int | None = None,
     bm25_operator: Bm25Operator = None,
-    filters: Any = None,
+    filters: FilterArg = None,
     group_by: GroupBy = None,
     target_vector: TargetVector = None,
     max_vector_distance: Number | None = None,
@@ -516,6 +549,11 @@ def hybrid(
     return_metrics: Metric = None,
 ) -> Operation[AggregateOutcome]:
     """Aggregate over the objects a hybrid (BM25 + vector) search finds."""
+    if object_limit is None and max_vector_distance is None:
+        raise QueryError(
+            "a hybrid aggregation needs object_limit or max_vector_distance "
+            "(the server refuses an unbounded hybrid search)"
+        )
     search = hybrid_proto(
         query,
         alpha=alpha,

@@ -279,8 +279,7 @@ def _backup_id(value: Any) -> str:
     lowered = value.lower()
     if not _ID.match(lowered):
         raise ConfigError(
-            "backup_id may only hold lower-case letters, digits, '_' and '-', "
-            f"got {value!r}",
+            f"backup_id may only hold lower-case letters, digits, '_' and '-', got {value!r}",
             field="backup_id",
             value=value,
         )
@@ -613,9 +612,7 @@ def wait(
             return status
         if status.status in (BackupStatus.FAILED, BackupStatus.CANCELED):
             error_type = (
-                BackupCanceledError
-                if status.status is BackupStatus.CANCELED
-                else BackupFailedError
+                BackupCanceledError if status.status is BackupStatus.CANCELED else BackupFailedError
             )
             raise error_type(
                 f"{what} {status.backup_id!r} ended {status.status.value}: "

@@ -205,7 +205,9 @@ def nodes(
         )
     path = "/v1/nodes"
     if collection is not None:
-        path += "/" + segment(capitalize_first(require_name(collection, "collection")), "collection")
+        path += "/" + segment(
+            capitalize_first(require_name(collection, "collection")), "collection"
+        )
     params: dict[str, str] = {}
     if shard is not None:
         params["shardName"] = require_name(shard, "shard")
@@ -443,9 +445,7 @@ def _operation(data: Mapping[str, Any], include_history: bool) -> ReplicateOpera
         target_node=str(data.get("targetNode") or ""),
         transfer_type=ReplicationType(str(data.get("type") or "COPY")),
         status=_op_status(data.get("status")),
-        status_history=(
-            [_op_status(h) for h in history or []] if include_history else None
-        ),
+        status_history=([_op_status(h) for h in history or []] if include_history else None),
         uncancelable=bool(data.get("uncancelable")),
         scheduled_for_cancel=bool(data.get("scheduledForCancel")),
         scheduled_for_delete=bool(data.get("scheduledForDelete")),
@@ -524,6 +524,8 @@ def list_replications(
     include_history: bool = False,
 ) -> Operation[list[ReplicateOperation]]:
     """``GET /v1/replication/replicate/list``, filtered by collection / shard / node."""
+    if shard and not collection:
+        raise ConfigError("a shard filter needs the collection too", field="shard", value=shard)
     params: dict[str, str] = {"includeHistory": bool_param(include_history)}
     if collection:
         params["collection"] = capitalize_first(collection)
@@ -537,7 +539,9 @@ def list_replications(
         operation="cluster.replications.query",
         params=params,
     )
-    return [_operation(item, include_history) for item in reply_list(reply) if isinstance(item, dict)]
+    return [
+        _operation(item, include_history) for item in reply_list(reply) if isinstance(item, dict)
+    ]
 
 
 def cancel_replication(uuid: UUIDLike) -> Operation[None]:
@@ -720,12 +724,12 @@ class ReplicationScaleApplyResult:
     operation_ids: list[uuid_lib.UUID]
 
 
-def get_scale_plan(
-    collection: str, *, replication_factor: int
-) -> Operation[ReplicationScalePlan]:
+def get_scale_plan(collection: str, *, replication_factor: int) -> Operation[ReplicationScalePlan]:
     """``GET /v1/replication/scale``: the changes that reach ``replication_factor``."""
-    if isinstance(replication_factor, bool) or not isinstance(replication_factor, int) or (
-        replication_factor < 1
+    if (
+        isinstance(replication_factor, bool)
+        or not isinstance(replication_factor, int)
+        or (replication_factor < 1)
     ):
         raise ConfigError(
             f"replication_factor must be a positive integer, got {replication_factor!r}",

@@ -62,9 +62,7 @@ def list_all() -> Operation[list[dict[str, Any]]]:
 
 def delete(name: str) -> Operation[None]:
     """``DELETE /v1/schema/{name}`` (no error when it does not exist)."""
-    yield from http(
-        "DELETE", _path(name), operation="collections.delete", accept=frozenset({404})
-    )
+    yield from http("DELETE", _path(name), operation="collections.delete", accept=frozenset({404}))
 
 
 def update(name: str, class_json: dict[str, Any]) -> Operation[dict[str, Any]]:
@@ -101,9 +99,7 @@ def update_shard(name: str, shard: str, status: str) -> Operation[dict[str, Any]
     """``PUT /v1/schema/{name}/shards/{shard}`` with ``{"status": "READY"|"READONLY"}``."""
     status = status.upper()
     if status not in ("READY", "READONLY"):
-        raise ConfigError(
-            f"shard status must be READY or READONLY, got {status!r}", field="status"
-        )
+        raise ConfigError(f"shard status must be READY or READONLY, got {status!r}", field="status")
     reply = yield from http(
         "PUT",
         _path(name) + f"/shards/{quote(shard, safe='')}",

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import importlib
 import struct
 import sys
 import uuid as uuid_lib
@@ -29,7 +30,7 @@ from array import array
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from google.protobuf.struct_pb2 import ListValue, Struct, Value
+from google.protobuf.struct_pb2 import NULL_VALUE, Value
 
 from weavorm._proto.v1 import base_pb2, batch_pb2
 from weavorm.engine.types import (
@@ -129,9 +130,7 @@ def _numpy_like(value: Any) -> bool:
 
 
 def _as_numpy(value: Any) -> Any:
-    numpy = sys.modules.get("numpy")
-    if numpy is None:  # pragma: no cover - numpy objects imply numpy is imported
-        import numpy
+    numpy = sys.modules.get("numpy") or importlib.import_module("numpy")
     return numpy.asarray(value, dtype="<f4")
 
 
@@ -173,7 +172,7 @@ def pack_vector(vector: Any, *, field: str = "vector") -> bytes:
 
 def is_multi_vector(vector: Any) -> bool:
     """Whether ``vector`` is a sequence of vectors (a ColBERT-style multi-vector)."""
-    if isinstance(vector, array) or isinstance(vector, str | bytes):
+    if isinstance(vector, array | str | bytes):
         return False
     if _numpy_like(vector):
         return int(getattr(vector, "ndim", 1)) == 2
@@ -358,30 +357,25 @@ def encode_rest_references(references: Mapping[str, Any] | None) -> dict[str, An
 
 
 # -- gRPC properties -------------------------------------------------------------------
+#
+# ``BatchObject.Properties`` and ``ObjectPropertiesValue`` share their field names, so
+# one filler writes both, in place (no intermediate messages to copy).
 
 
 def _set_struct_value(target: Value, value: Any, field: str) -> None:
-    kind = type(value)
-    if kind is str:
-        target.string_value = value
-    elif kind is bool:
-        target.bool_value = value
-    elif kind is int or kind is float:
-        target.number_value = value
-    elif value is None:
-        target.null_value = 0
+    converted = to_json_value(value, field=field)
+    if isinstance(converted, dict):
+        target.struct_value.update(converted)
+    elif isinstance(converted, list):
+        target.list_value.extend(converted)
+    elif converted is None:
+        target.null_value = NULL_VALUE
+    elif isinstance(converted, bool):
+        target.bool_value = converted
+    elif isinstance(converted, int | float):
+        target.number_value = converted
     else:
-        converted = to_json_value(value, field=field)
-        if isinstance(converted, dict):
-            target.struct_value.update(converted)
-        elif isinstance(converted, list):
-            target.list_value.extend(converted)
-        elif isinstance(converted, bool):
-            target.bool_value = converted
-        elif isinstance(converted, int | float):
-            target.number_value = converted
-        else:
-            target.string_value = converted
+        target.string_value = converted
 
 
 def _pack_doubles(values: Sequence[float]) -> bytes:
@@ -392,33 +386,11 @@ def _pack_doubles(values: Sequence[float]) -> bytes:
     return packer.pack(*values)
 
 
-class _Props:
-    """Accumulates the typed parts of ``BatchObject.Properties`` / ``ObjectPropertiesValue``."""
-
-    __slots__ = (
-        "bools",
-        "empty",
-        "ints",
-        "numbers",
-        "object_arrays",
-        "objects",
-        "struct",
-        "texts",
-    )
-
-    def __init__(self) -> None:
-        self.struct = Struct()
-        self.texts: list[base_pb2.TextArrayProperties] = []
-        self.ints: list[base_pb2.IntArrayProperties] = []
-        self.numbers: list[base_pb2.NumberArrayProperties] = []
-        self.bools: list[base_pb2.BooleanArrayProperties] = []
-        self.objects: list[base_pb2.ObjectProperties] = []
-        self.object_arrays: list[base_pb2.ObjectArrayProperties] = []
-        self.empty: list[str] = []
-
-    def add(self, key: str, value: Any) -> None:
+def _fill(target: Any, properties: Mapping[str, Any], *, nested: bool) -> None:
+    """Write ``properties`` into a ``Properties`` / ``ObjectPropertiesValue`` message."""
+    fields = target.non_ref_properties.fields
+    for key, value in properties.items():
         kind = type(value)
-        fields = self.struct.fields
         if kind is str:
             fields[key].string_value = value
         elif kind is int or kind is float:
@@ -426,120 +398,90 @@ class _Props:
         elif kind is bool:
             fields[key].bool_value = value
         elif kind is list or kind is tuple:
-            self.add_list(key, value)
+            _fill_list(target, key, value)
         elif value is None:
-            fields[key].null_value = 0
+            fields[key].null_value = NULL_VALUE
         elif isinstance(value, Mapping):
-            self.objects.append(
-                base_pb2.ObjectProperties(prop_name=key, value=_nested_value(value, key))
-            )
+            _fill(target.object_properties.add(prop_name=key).value, _checked(value), nested=True)
         elif isinstance(value, GeoCoordinate | PhoneNumber):
             fields[key].struct_value.update(value.to_json())
-        elif _numpy_like(value) and int(getattr(value, "ndim", 0)) == 1:
-            self.add_list(key, value.tolist())
-        elif isinstance(value, array):
-            self.add_list(key, value.tolist())
+        elif isinstance(value, array) or (
+            _numpy_like(value) and int(getattr(value, "ndim", 0)) == 1
+        ):
+            _fill_list(target, key, value.tolist())
         elif isinstance(value, Sequence | set | frozenset) and not isinstance(
             value, str | bytes | bytearray | memoryview
         ):
-            self.add_list(key, list(value))
+            _fill_list(target, key, list(value))
         else:
             _set_struct_value(fields[key], value, key)
+        if not nested and key in RESERVED_PROPERTIES:
+            _check_name(key, nested=False)
 
-    def add_list(self, key: str, values: Sequence[Any]) -> None:
-        if not values:
-            self.empty.append(key)
+
+def _checked(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    for key in value:
+        if type(key) is not str or not key:
+            _check_name(key, nested=True)
+    return value
+
+
+def _fill_list(target: Any, key: str, values: Sequence[Any]) -> None:
+    if not values:
+        target.empty_list_props.append(key)
+        return
+    first = values[0]
+    kind = type(first)
+    if kind is str:
+        target.text_array_properties.add(prop_name=key, values=values)
+    elif kind is bool:
+        target.boolean_array_properties.add(prop_name=key, values=values)
+    elif kind is int or kind is float:
+        if all(type(v) is int for v in values):
+            target.int_array_properties.add(prop_name=key, values=values)
             return
-        first = values[0]
-        kind = type(first)
-        if kind is str:
-            self.texts.append(base_pb2.TextArrayProperties(prop_name=key, values=values))
-        elif kind is bool:
-            self.bools.append(base_pb2.BooleanArrayProperties(prop_name=key, values=values))
-        elif kind is int or kind is float:
-            if all(type(v) is int for v in values):
-                self.ints.append(base_pb2.IntArrayProperties(prop_name=key, values=values))
-            else:
-                try:
-                    packed = _pack_doubles(values)
-                except struct.error as exc:
-                    raise ConfigError(
-                        f"property {key!r}: a number array must hold only numbers ({exc})",
-                        field=key,
-                    ) from exc
-                self.numbers.append(
-                    base_pb2.NumberArrayProperties(prop_name=key, values_bytes=packed)
+        try:
+            packed = _pack_doubles(values)
+        except struct.error as exc:
+            raise ConfigError(
+                f"property {key!r}: a number array must hold only numbers ({exc})", field=key
+            ) from exc
+        target.number_array_properties.add(prop_name=key, values_bytes=packed)
+    elif isinstance(first, Mapping):
+        holder = target.object_array_properties.add(prop_name=key)
+        for item in values:
+            if not isinstance(item, Mapping):
+                raise ConfigError(
+                    f"property {key!r}: an object array must hold only mappings", field=key
                 )
-        elif isinstance(first, Mapping):
-            self.object_arrays.append(
-                base_pb2.ObjectArrayProperties(
-                    prop_name=key, values=[_nested_value(v, key) for v in values]
-                )
-            )
+            _fill(holder.values.add(), _checked(item), nested=True)
+    else:
+        converted = [to_json_value(v, field=key) for v in values]
+        head = converted[0]
+        if isinstance(head, str):
+            target.text_array_properties.add(prop_name=key, values=converted)
+        elif isinstance(head, bool | int | float):
+            _fill_list(target, key, converted)
         else:
-            converted = [to_json_value(v, field=key) for v in values]
-            head = converted[0]
-            if isinstance(head, str):
-                self.texts.append(base_pb2.TextArrayProperties(prop_name=key, values=converted))
-            elif isinstance(head, bool | int | float):
-                self.add_list(key, converted)
-            else:
-                self.struct.fields[key].list_value.CopyFrom(_list_value(converted))
+            target.non_ref_properties.fields[key].list_value.extend(converted)
 
 
-def _list_value(values: list[Any]) -> ListValue:
-    out = ListValue()
-    out.extend(values)
-    return out
-
-
-def _nested_value(value: Mapping[str, Any], field: str) -> base_pb2.ObjectPropertiesValue:
-    if not isinstance(value, Mapping):
-        raise ConfigError(
-            f"property {field!r}: object arrays must hold only mappings", field=field
-        )
-    props = _Props()
-    for key, item in value.items():
-        _check_name(key, nested=True)
-        props.add(key, item)
-    return base_pb2.ObjectPropertiesValue(
-        non_ref_properties=props.struct,
-        text_array_properties=props.texts,
-        int_array_properties=props.ints,
-        number_array_properties=props.numbers,
-        boolean_array_properties=props.bools,
-        object_properties=props.objects,
-        object_array_properties=props.object_arrays,
-        empty_list_props=props.empty,
-    )
-
-
-def _grpc_references(
-    references: Mapping[str, Any],
-) -> tuple[list[batch_pb2.BatchObject.SingleTargetRefProps], list[Any]]:
-    single: list[batch_pb2.BatchObject.SingleTargetRefProps] = []
-    multi: list[batch_pb2.BatchObject.MultiTargetRefProps] = []
+def _fill_references(
+    target: batch_pb2.BatchObject.Properties, references: Mapping[str, Any]
+) -> None:
     for key, value in references.items():
         _check_name(key, nested=False)
         if isinstance(value, ReferenceToMulti):
-            multi.append(
-                batch_pb2.BatchObject.MultiTargetRefProps(
-                    prop_name=key,
-                    uuids=[uuid_str(u, field=key) for u in value.uuid_strings],
-                    target_collection=value.target_collection,
-                )
+            target.multi_target_ref_props.add(
+                prop_name=key,
+                uuids=[uuid_str(u, field=key) for u in value.uuid_strings],
+                target_collection=value.target_collection,
             )
         elif isinstance(value, str | uuid_lib.UUID):
-            single.append(
-                batch_pb2.BatchObject.SingleTargetRefProps(
-                    prop_name=key, uuids=[uuid_str(value, field=key)]
-                )
-            )
+            target.single_target_ref_props.add(prop_name=key, uuids=[uuid_str(value, field=key)])
         elif isinstance(value, Sequence):
-            single.append(
-                batch_pb2.BatchObject.SingleTargetRefProps(
-                    prop_name=key, uuids=[uuid_str(u, field=key) for u in value]
-                )
+            target.single_target_ref_props.add(
+                prop_name=key, uuids=[uuid_str(u, field=key) for u in value]
             )
         else:
             raise ConfigError(
@@ -547,37 +489,31 @@ def _grpc_references(
                 f"got {type(value).__name__}",
                 field=key,
             )
-    return single, multi
 
 
 def encode_grpc_properties(
     properties: Mapping[str, Any] | None, references: Mapping[str, Any] | None = None
 ) -> batch_pb2.BatchObject.Properties:
     """``BatchObject.Properties`` for property values and references."""
-    props = _Props()
+    target = batch_pb2.BatchObject.Properties()
+    _write_properties(target, properties, references)
+    return target
+
+
+def _write_properties(
+    target: batch_pb2.BatchObject.Properties,
+    properties: Mapping[str, Any] | None,
+    references: Mapping[str, Any] | None,
+) -> None:
     if properties:
         if not isinstance(properties, Mapping):
             raise ConfigError(
                 f"properties must be a mapping, got {type(properties).__name__}",
                 field="properties",
             )
-        for key, value in properties.items():
-            if key in RESERVED_PROPERTIES or type(key) is not str:
-                _check_name(key, nested=False)
-            props.add(key, value)
-    single, multi = _grpc_references(references) if references else ([], [])
-    return batch_pb2.BatchObject.Properties(
-        non_ref_properties=props.struct,
-        single_target_ref_props=single,
-        multi_target_ref_props=multi,
-        text_array_properties=props.texts,
-        int_array_properties=props.ints,
-        number_array_properties=props.numbers,
-        boolean_array_properties=props.bools,
-        object_properties=props.objects,
-        object_array_properties=props.object_arrays,
-        empty_list_props=props.empty,
-    )
+        _fill(target, properties, nested=False)
+    if references:
+        _fill_references(target, references)
 
 
 def encode_batch_object(
@@ -590,15 +526,18 @@ def encode_batch_object(
     tenant: str | None = None,
 ) -> batch_pb2.BatchObject:
     """One ``BatchObject`` message. ``uuid`` must already be a canonical UUID string."""
-    vector_bytes, named = encode_vectors(vector) if vector is not None else (b"", [])
-    return batch_pb2.BatchObject(
-        uuid=uuid,
-        collection=collection,
-        tenant=tenant or "",
-        properties=encode_grpc_properties(properties, references),
-        vector_bytes=vector_bytes,
-        vectors=named,
-    )
+    message = batch_pb2.BatchObject(uuid=uuid, collection=collection)
+    if tenant:
+        message.tenant = tenant
+    if vector is not None:
+        if isinstance(vector, Mapping):
+            message.vectors.extend(encode_vectors(vector)[1])
+        else:
+            if is_multi_vector(vector):
+                encode_vectors(vector)  # raises the explanatory error
+            message.vector_bytes = pack_vector(vector)
+    _write_properties(message.properties, properties, references)
+    return message
 
 
 def encode_batch_reference(
@@ -621,4 +560,3 @@ def encode_batch_reference(
     if to_collection:
         ref.to_collection = to_collection
     return ref
-

@@ -104,13 +104,9 @@ def graphql(query: str, variables: Mapping[str, Any] | None = None) -> Operation
     body: dict[str, Any] = {"query": query}
     if variables:
         body["variables"] = dict(variables)
-    reply = yield from http(
-        "POST", "/v1/graphql", operation="graphql", json=body, idempotent=True
-    )
+    reply = yield from http("POST", "/v1/graphql", operation="graphql", json=body, idempotent=True)
     payload = reply.json if isinstance(reply.json, dict) else {}
-    return GraphQLResult(
-        data=payload.get("data") or {}, errors=list(payload.get("errors") or [])
-    )
+    return GraphQLResult(data=payload.get("data") or {}, errors=list(payload.get("errors") or []))
 
 
 def raw_request(

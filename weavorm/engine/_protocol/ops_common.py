@@ -28,7 +28,9 @@ __all__ = [
 ]
 
 _TIME = re.compile(
-    r"^(?P<base>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(?:\.(?P<frac>\d+))?(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
+    r"^(?P<base>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})"
+    r"(?:\.(?P<frac>\d+))?"
+    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?$"
 )
 _GO_ZERO_YEAR = 1
 
@@ -36,7 +38,9 @@ _GO_ZERO_YEAR = 1
 def require_name(value: Any, field: str) -> str:
     """Return ``value`` when it is a non-empty string, else raise ConfigError."""
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{field} must be a non-empty string, got {value!r}", field=field, value=value)
+        raise ConfigError(
+            f"{field} must be a non-empty string, got {value!r}", field=field, value=value
+        )
     return value
 
 

@@ -48,8 +48,7 @@ def translate_rpc_error(exc: grpc.RpcError, call: GrpcCall, target: str) -> Weav
         return TimeoutError(f"{call.operation}: gRPC {call.method} at {target}: deadline exceeded")
     if code == "UNAVAILABLE" and any(h in details.lower() for h in _CONNECT_HINTS):
         return ConnectError(
-            f"{call.operation}: gRPC {call.method} at {target}: cannot reach the server "
-            f"({details})"
+            f"{call.operation}: gRPC {call.method} at {target}: cannot reach the server ({details})"
         )
     return error_for_grpc(code, details, operation=call.operation)
 

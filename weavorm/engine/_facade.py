@@ -1,0 +1,82 @@
+"""Turn collection-scoped protocol operations into facade methods, written once.
+
+A protocol operation ``op(ctx, *args, **kwargs) -> Operation[T]`` carries the
+signature and docstring of a method. :func:`sync_method` makes the sync method
+``self._driver.run(op(self._ctx, ...))`` and :func:`async_method` its coroutine twin,
+so ``QueryNamespace`` and ``AsyncQueryNamespace`` cannot drift apart. The methods are
+real functions with the operation's signature (minus ``ctx``) and docstring, so
+``help()``, ``inspect.signature`` and type checkers (through ``ParamSpec``) see the
+full parameter list.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Coroutine
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+
+from weavorm.engine._protocol.calls import Operation
+from weavorm.engine._protocol.context import CollectionContext
+from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
+
+__all__ = ["async_method", "facade", "sync_method"]
+
+C = TypeVar("C", bound=type)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class _SyncHost(Protocol):
+    _driver: SyncDriver
+    _ctx: CollectionContext
+
+
+class _AsyncHost(Protocol):
+    _driver: AsyncDriver
+    _ctx: CollectionContext
+
+
+def _adopt(method: Callable[..., Any], op: Callable[..., Any], *, is_async: bool) -> None:
+    sig = inspect.signature(op)
+    params = list(sig.parameters.values())[1:]  # drop ctx
+    self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    method.__signature__ = sig.replace(parameters=[self_param, *params])  # type: ignore[attr-defined]
+    method.__name__ = op.__name__
+    method.__qualname__ = op.__name__
+    method.__doc__ = op.__doc__
+    method.__module__ = op.__module__
+    kind = "async" if is_async else "sync"
+    method.__weavorm_operation__ = f"{op.__module__}.{op.__name__} ({kind})"  # type: ignore[attr-defined]
+
+
+def sync_method(
+    op: Callable[Concatenate[CollectionContext, P], Operation[T]],
+) -> Callable[Concatenate[_SyncHost, P], T]:
+    """A sync method running ``op`` on the namespace's driver and collection context."""
+
+    def method(self: _SyncHost, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return self._driver.run(op(self._ctx, *args, **kwargs))
+
+    _adopt(method, op, is_async=False)
+    return method
+
+
+def async_method(
+    op: Callable[Concatenate[CollectionContext, P], Operation[T]],
+) -> Callable[Concatenate[_AsyncHost, P], Coroutine[Any, Any, T]]:
+    """The coroutine twin of :func:`sync_method`."""
+
+    async def method(self: _AsyncHost, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self._driver.run(op(self._ctx, *args, **kwargs))
+
+    _adopt(method, op, is_async=True)
+    return method
+
+
+def facade(cls: C) -> C:
+    """Class decorator: give the methods made by this module their class-qualified names."""
+    for name, member in vars(cls).items():
+        if hasattr(member, "__weavorm_operation__"):
+            member.__qualname__ = f"{cls.__qualname__}.{name}"
+    return cls
