@@ -4,7 +4,7 @@ Importing weavorm has no side effects: nothing connects, starts or reads files
 until you call something.
 """
 
-from weavorm import errors
+from weavorm import errors, schema
 from weavorm.engine import (
     AsyncWeaviateClient,
     RetryPolicy,
@@ -14,17 +14,25 @@ from weavorm.engine import (
     connect_async,
     connect_embedded,
 )
+from weavorm.odm import Field, Model, Q, Ref, Refs, configure
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AsyncWeaviateClient",
+    "Field",
+    "Model",
+    "Q",
+    "Ref",
+    "Refs",
     "RetryPolicy",
     "Timeout",
     "WeaviateClient",
     "__version__",
+    "configure",
     "connect",
     "connect_async",
     "connect_embedded",
     "errors",
+    "schema",
 ]

@@ -17,6 +17,7 @@ from weavorm.engine.backup import (
     AsyncCollectionBackupNamespace,
     BackupCanceledError,
     BackupConfigCreate,
+    BackupLocation,
     BackupStatus,
     CollectionBackupNamespace,
 )
@@ -221,7 +222,10 @@ async def test_async_backup_lifecycle(
     assert backup_id in {b.backup_id for b in await backup.list_backups()}
     await async_weaviate_client.raw.request("DELETE", f"/v1/schema/{collection_name}")
     restored = await backup.restore(
-        backup_id, include_collections=[collection_name], wait_for_completion=True, poll_interval=0.2
+        backup_id,
+        include_collections=[collection_name],
+        wait_for_completion=True,
+        poll_interval=0.2,
     )
     assert restored.status is BackupStatus.SUCCESS
     assert (await backup.get_restore_status(backup_id)).status is BackupStatus.SUCCESS
@@ -245,3 +249,69 @@ async def test_async_backup_lifecycle(
         BackupStatus.SUCCESS
     )
     assert (await ns.get_restore_status(third)).status is BackupStatus.SUCCESS
+
+
+def test_backup_location_and_incremental(
+    weaviate_client: WeaviateClient, collection_name: str, tmp_path: Any
+) -> None:
+    _collection(weaviate_client, collection_name, 3)
+    location = BackupLocation.filesystem(path=str(tmp_path))
+    base = _backup_id()
+    created = weaviate_client.backup.create(
+        base,
+        include_collections=collection_name,
+        backup_location=location,
+        wait_for_completion=True,
+        poll_interval=0.2,
+    )
+    assert created.status is BackupStatus.SUCCESS
+    assert created.path.startswith(str(tmp_path))
+    assert (tmp_path / base).is_dir()
+    status = weaviate_client.backup.get_create_status(base, backup_location=location)
+    assert status.status is BackupStatus.SUCCESS
+    with pytest.raises(errors.NotFoundError):
+        weaviate_client.backup.get_create_status(base)  # not at the default location
+
+    _collection(weaviate_client, collection_name + "More", 1)
+    incremental = _backup_id()
+    inc = weaviate_client.backup.create(
+        incremental,
+        include_collections=collection_name,
+        incremental_base_backup_id=base,
+        backup_location=location,
+        wait_for_completion=True,
+        poll_interval=0.2,
+    )
+    assert inc.status is BackupStatus.SUCCESS
+
+    weaviate_client.collections.delete(collection_name)
+    restored = weaviate_client.backup.restore(
+        incremental, backup_location=location, wait_for_completion=True, poll_interval=0.2
+    )
+    assert restored.status is BackupStatus.SUCCESS
+    assert _count(weaviate_client, collection_name) == 3
+    assert (
+        weaviate_client.backup.get_restore_status(incremental, backup_location=location).status
+        is BackupStatus.SUCCESS
+    )
+
+
+def test_cancel_a_running_restore(weaviate_client: WeaviateClient, collection_name: str) -> None:
+    _collection(weaviate_client, collection_name, 50)
+    backup_id = _backup_id()
+    weaviate_client.backup.create(
+        backup_id, include_collections=collection_name, wait_for_completion=True, poll_interval=0.2
+    )
+    weaviate_client.collections.delete(collection_name)
+    started = weaviate_client.backup.restore(backup_id)
+    assert started.status is BackupStatus.STARTED
+    assert weaviate_client.backup.cancel(backup_id, operation="restore") is True
+    deadline = time.monotonic() + 60
+    while True:
+        status = weaviate_client.backup.get_restore_status(backup_id).status
+        if status in (BackupStatus.CANCELED, BackupStatus.SUCCESS, BackupStatus.FAILED):
+            break
+        assert time.monotonic() < deadline, status
+        time.sleep(0.1)
+    assert status is BackupStatus.CANCELED
+    assert collection_name not in _classes(weaviate_client)

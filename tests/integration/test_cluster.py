@@ -1,5 +1,7 @@
-"""Cluster operations on a real server: nodes and statistics on one node; replica
-movement on a 3-node cluster started with ``REPLICA_MOVEMENT_ENABLED=true``.
+"""Cluster operations on a real server.
+
+Nodes and statistics on one node; replica movement on a 3-node cluster with
+``REPLICA_MOVEMENT_ENABLED=true`` (``weaviate_cluster`` when it has it, else our own).
 """
 
 from __future__ import annotations
@@ -112,12 +114,27 @@ async def test_async_nodes_and_statistics(
 # -- three nodes, replica movement ----------------------------------------------------------
 
 
+def _replica_movement_on(cluster: Any) -> bool:
+    client = connect(cluster.url, grpc_url=cluster.grpc_url)
+    try:
+        reply = client.raw.request("GET", "/v1/replication/replicate/list", accept=frozenset({501}))
+        return reply.status == 200
+    finally:
+        client.close()
+
+
 @pytest.fixture(scope="module")
-def replication_cluster() -> Iterator[Any]:
-    """A 3-node cluster with replica movement on (the shared one has it off)."""
+def replication_cluster(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The shared 3-node cluster when it has replica movement on, else one of our own
+    started with ``REPLICA_MOVEMENT_ENABLED=true`` (the server's default is off).
+    """
     from weavorm.errors import WeavormError
     from weavorm.server import WeaviateCluster
 
+    shared = request.getfixturevalue("weaviate_cluster")
+    if _replica_movement_on(shared):
+        yield shared
+        return
     cluster = WeaviateCluster(nodes=3, env={"REPLICA_MOVEMENT_ENABLED": "true"})
     try:
         cluster.start()
@@ -131,14 +148,18 @@ def replication_cluster() -> Iterator[Any]:
 
 
 @pytest.fixture
-def rc_client(replication_cluster: Any) -> Iterator[WeaviateClient]:
+def rc_client(replication_cluster: Any, collection_name: str) -> Iterator[WeaviateClient]:
+    """A client of the replication cluster; drops this test's operations and collections."""
     client = connect(replication_cluster.url, grpc_url=replication_cluster.grpc_url)
     try:
         yield client
     finally:
-        client.cluster.replications.delete_all()
+        for op in client.cluster.replications.list_all():
+            if op.collection.startswith(collection_name):
+                client.cluster.replications.delete(op.uuid)
         for cls in client.raw.request("GET", "/v1/schema").json.get("classes") or []:
-            client.raw.request("DELETE", f"/v1/schema/{cls['class']}")
+            if cls["class"].startswith(collection_name):
+                client.raw.request("DELETE", f"/v1/schema/{cls['class']}")
         client.close()
 
 

@@ -318,6 +318,14 @@ def test_references_add_replace_delete(
     ]
     source.data.reference_replace(src, "single", [t1, t2])
     assert len(_beacons(weaviate_client, collection_name, src, "single")) == 2
+    both = [ReferenceToMulti(t1, tgt), ReferenceToMulti(src, collection_name)]
+    source.data.reference_replace(src, "multi", both)
+    other = source.data.insert_many([DataObject({"title": "many"}, references={"multi": both})])
+    assert not other.has_errors, other.errors
+    for uid in (src, other.uuids[0]):
+        assert sorted(_beacons(weaviate_client, collection_name, uid, "multi")) == sorted(
+            [f"weaviate://localhost/{tgt}/{t1}", f"weaviate://localhost/{collection_name}/{src}"]
+        )
 
 
 def test_reference_add_many(weaviate_client: WeaviateClient, collection_name: str) -> None:
@@ -526,3 +534,32 @@ def test_vector_bytes_are_float32(weaviate_client: WeaviateClient, collection_na
     stored = _get(weaviate_client, collection_name, uid)
     assert stored is not None
     assert stored["vector"][0] == pytest.approx(struct.unpack("<f", struct.pack("<f", value))[0])
+
+
+def test_ingest_generator(weaviate_client: WeaviateClient, collection_name: str) -> None:
+    col = _create(weaviate_client, collection_name)
+    given = uuid.uuid4()
+
+    def rows() -> Any:
+        yield DataObject({"title": "first"}, uuid=given, vector=[0.1, 0.2, 0.3])
+        for i in range(1, 500):
+            yield {"title": f"row {i}", "n": i if i != 250 else "bad"}
+
+    result = col.data.ingest(rows())
+    assert list(result.errors) == [250]
+    assert "requires an integer" in result.errors[250].message
+    assert len(result.uuids) == 499 and result.uuids[0] == given
+    assert _count(weaviate_client, collection_name) == 499
+
+
+async def test_async_ingest(
+    async_weaviate_client: AsyncWeaviateClient,
+    weaviate_client: WeaviateClient,
+    collection_name: str,
+) -> None:
+    col = await async_weaviate_client.collections.create_from_dict(
+        {"class": collection_name, "vectorizer": "none", "properties": PROPERTIES}
+    )
+    result = await col.data.ingest({"n": i} for i in range(300))
+    assert not result.has_errors and len(result.uuids) == 300
+    assert _count(weaviate_client, collection_name) == 300

@@ -8,7 +8,7 @@ from typing import Any
 from weavorm.engine._protocol.calls import Call, HttpCall, HttpReply, Parallel, Sleep
 from weavorm.errors import WeavormError
 
-Reply = HttpReply | WeavormError | Callable[[Call], Any] | None
+Reply = HttpReply | WeavormError | list[Any] | Callable[[Call], Any] | None
 
 
 def reply(status: int = 200, json: Any = None) -> HttpReply:
@@ -34,10 +34,7 @@ def run(op: Generator[Call, Any, Any], replies: Iterable[Reply] = ()) -> tuple[l
             item = script.pop(0)
             if callable(item) and not isinstance(item, (HttpReply, WeavormError)):
                 item = item(call)
-            if isinstance(item, WeavormError):
-                call = op.throw(item)
-            else:
-                call = op.send(item)
+            call = op.throw(item) if isinstance(item, WeavormError) else op.send(item)
     except StopIteration as stop:
         return calls, stop.value
 

@@ -154,6 +154,14 @@ def test_grpc_scalars_and_arrays() -> None:
     assert list(props.empty_list_props) == ["empty"]
 
 
+def test_grpc_refuses_integers_a_double_cannot_hold() -> None:
+    assert encode_grpc_properties({"n": 2**53}).non_ref_properties.fields["n"].number_value == 2**53
+    with pytest.raises(ConfigError, match="2\\*\\*53"):
+        encode_grpc_properties({"n": 2**53 + 1})
+    props = encode_grpc_properties({"ints": [2**62]})  # int arrays are int64: exact
+    assert list(props.int_array_properties[0].values) == [2**62]
+
+
 def test_grpc_nested_objects() -> None:
     props = encode_grpc_properties(
         {"obj": {"a": "x", "b": [1, 2], "c": {"d": 1.5}}, "objs": [{"a": "1"}, {"a": "2"}]}
@@ -189,6 +197,29 @@ def test_grpc_references() -> None:
     )
     with pytest.raises(ConfigError, match="reference 'bad'"):
         encode_grpc_properties(None, {"bad": 3})
+
+
+def test_grpc_references_list_of_multi_targets() -> None:
+    props = encode_grpc_properties(
+        None,
+        {
+            "multi": [
+                ReferenceToMulti(U1, "A"),
+                ReferenceToMulti(U2, "B"),
+                ReferenceToMulti(U2, "A"),
+            ]
+        },
+    )
+    got = {(m.target_collection, tuple(m.uuids)) for m in props.multi_target_ref_props}
+    assert got == {("A", (str(U1), str(U2))), ("B", (str(U2),))}
+    with pytest.raises(ConfigError, match="ReferenceToMulti"):
+        encode_grpc_properties(None, {"multi": [U1, ReferenceToMulti(U2, "B")]})
+    assert encode_rest_references({"m": [ReferenceToMulti(U1, "A"), U2]}) == {
+        "m": [
+            {"beacon": f"weaviate://localhost/A/{U1}"},
+            {"beacon": f"weaviate://localhost/{U2}"},
+        ]
+    }
 
 
 def test_batch_object_fields() -> None:
@@ -268,6 +299,13 @@ def test_numpy_vectors_when_available() -> None:
     assert is_multi_vector(multi)
     assert pack_multi_vector(multi) == struct.pack("<H4f", 2, 1, 2, 3, 4)
     assert encode_rest_vectors(vec) == {"vector": [1.0, 2.0]}
+    props = encode_grpc_properties(
+        {"i": numpy.int64(3), "ints": numpy.array([1, 2]), "nums": numpy.array([0.5])}
+    )
+    assert props.non_ref_properties.fields["i"].number_value == 3
+    assert list(props.int_array_properties[0].values) == [1, 2]
+    assert struct.unpack("<d", props.number_array_properties[0].values_bytes) == (0.5,)
+    assert to_json_value(numpy.float32(0.5)) == 0.5
 
 
 # -- REST ----------------------------------------------------------------------------

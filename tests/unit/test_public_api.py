@@ -8,14 +8,21 @@ from weavorm.engine import AsyncWeaviateClient, WeaviateClient
 
 EXPECTED_TOP = [
     "AsyncWeaviateClient",
+    "Field",
+    "Model",
+    "Q",
+    "Ref",
+    "Refs",
     "RetryPolicy",
     "Timeout",
     "WeaviateClient",
     "__version__",
+    "configure",
     "connect",
     "connect_async",
     "connect_embedded",
     "errors",
+    "schema",
 ]
 
 

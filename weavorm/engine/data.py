@@ -10,12 +10,13 @@ uses its consistency level (``collection.with_tenant(...)``,
 from __future__ import annotations
 
 import uuid as uuid_lib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from weavorm.engine._protocol import data as ops
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
+from weavorm.engine.batch import AsyncCollectionBatchNamespace, CollectionBatchNamespace
 from weavorm.engine.types import (
     BatchReferenceResult,
     BatchResult,
@@ -109,6 +110,29 @@ class DataNamespace:
         return self._driver.run(
             ops.insert_many(self._ctx, objects, batch_size=batch_size, concurrency=concurrency)
         )
+
+    def ingest(self, objects: Iterable[Mapping[str, Any] | DataObject]) -> BatchResult:
+        """Insert any number of objects through server-side batching (gRPC ``BatchStream``).
+
+        Unlike :meth:`insert_many`, ``objects`` may be any iterable (a generator over
+        a file, say): they are encoded and streamed as they come, and the server
+        decides how fast. Failures are reported per index, not raised.
+
+        Returns:
+            ``uuids`` and ``errors`` by index, like :meth:`insert_many`.
+        """
+        with CollectionBatchNamespace(self._driver, self._ctx).stream() as batch:
+            for obj in objects:
+                if isinstance(obj, DataObject):
+                    batch.add_object(
+                        obj.properties,
+                        uuid=obj.uuid,
+                        vector=obj.vector,
+                        references=obj.references,
+                    )
+                else:
+                    batch.add_object(obj)
+        return batch.result
 
     def replace(
         self,
@@ -255,6 +279,21 @@ class AsyncDataNamespace:
         return await self._driver.run(
             ops.insert_many(self._ctx, objects, batch_size=batch_size, concurrency=concurrency)
         )
+
+    async def ingest(self, objects: Iterable[Mapping[str, Any] | DataObject]) -> BatchResult:
+        """Insert objects through server-side batching (see :meth:`DataNamespace.ingest`)."""
+        async with AsyncCollectionBatchNamespace(self._driver, self._ctx).stream() as batch:
+            for obj in objects:
+                if isinstance(obj, DataObject):
+                    await batch.add_object(
+                        obj.properties,
+                        uuid=obj.uuid,
+                        vector=obj.vector,
+                        references=obj.references,
+                    )
+                else:
+                    await batch.add_object(obj)
+        return batch.result
 
     async def replace(
         self,

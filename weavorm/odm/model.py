@@ -303,3 +303,12 @@ def _resolve_target(target: Any, where: str) -> type[Model]:
 def model_from_mapping(model: type[Model], values: Mapping[str, Any]) -> Model:
     """Build an instance without re-validating values that came from the server."""
     return model.model_validate(dict(values))
+
+
+def _install_manager() -> None:
+    from weavorm.odm.manager import ManagerDescriptor
+
+    type.__setattr__(Model, "objects", ManagerDescriptor())
+
+
+_install_manager()

@@ -29,7 +29,7 @@ class Q:
 
     def _combine(self, other: object, connector: Literal["AND", "OR"]) -> Q:
         if not isinstance(other, Q):
-            return NotImplemented
+            raise TypeError(f"cannot combine Q with {type(other).__name__}")
         if not other.children:
             return self
         if not self.children:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import uuid as uuid_lib
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -56,10 +57,12 @@ class StreamCore(CoreBase):
     Attributes:
         batch_size: Items per ``Data`` message (the server adjusts it with ``Backoff``).
         max_reopen: How many times a stream is reopened after a shutdown/overload.
+        reopen_backoff: Seconds to wait before reopening, by reopening number (1-based).
     """
 
     batch_size: int = 100
     max_reopen: int = 5
+    reopen_backoff: Callable[[int], float] = field(default=lambda n: min(30.0, 2.0 ** (n - 1)))
     started_ok: bool = False
     reopen_count: int = 0
     wait_before_reopen: float = 0.0
@@ -274,7 +277,7 @@ class StreamCore(CoreBase):
             # reference added twice would be stored twice).
             self._requeue(set(self.sent_objects), set(self.unacked_references))
             if not self.out_of_memory:
-                self.wait_before_reopen = min(30.0, 2.0 ** (self.reopen_count - 1))
+                self.wait_before_reopen = self.reopen_backoff(self.reopen_count)
             self.shutting_down = self.out_of_memory = False
             self.started_ok = False
             return "reopen"

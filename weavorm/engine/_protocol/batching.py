@@ -27,14 +27,13 @@ from weavorm.engine._protocol.batch import (
     references_call,
 )
 from weavorm.engine._protocol.calls import GrpcCall, Operation, sleep
-from weavorm.engine._protocol.encode import uuid_str
+from weavorm.engine._protocol.encode import reference_targets
 from weavorm.engine.types import (
     BatchObjectError,
     BatchReferenceError,
     BatchReferenceResult,
     BatchResult,
     BatchResults,
-    ReferenceToMulti,
 )
 from weavorm.errors import ConfigError, TimeoutError, UnavailableError, WeavormError
 
@@ -200,19 +199,8 @@ class CoreBase:
         tenant: str | None = None,
     ) -> None:
         """Encode and queue a reference (one per target UUID)."""
-        if isinstance(to, ReferenceToMulti):
-            targets, to_collection = to.uuid_strings, to.target_collection
-        elif isinstance(to, str | uuid_lib.UUID):
-            targets, to_collection = [uuid_str(to, field="to")], None
-        else:
-            try:
-                targets, to_collection = [uuid_str(u, field="to") for u in to], None
-            except TypeError:
-                raise ConfigError(
-                    f"to must be a UUID, a list of UUIDs or ReferenceToMulti, got {to!r}",
-                    field="to",
-                ) from None
-        for target in targets:
+        targets = reference_targets(to, field="to")
+        for target, to_collection in targets:
             self.references.add(
                 self.reference_count,
                 from_collection=from_collection,

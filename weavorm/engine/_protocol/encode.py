@@ -55,6 +55,7 @@ __all__ = [
     "is_multi_vector",
     "pack_multi_vector",
     "pack_vector",
+    "reference_targets",
     "to_json_value",
     "uuid_str",
 ]
@@ -70,6 +71,7 @@ _CONSISTENCY = {
     "QUORUM": base_pb2.CONSISTENCY_LEVEL_QUORUM,
     "ALL": base_pb2.CONSISTENCY_LEVEL_ALL,
 }
+_MAX_EXACT = 2**53
 _SINGLE = base_pb2.Vectors.VECTOR_TYPE_SINGLE_FP32
 _MULTI = base_pb2.Vectors.VECTOR_TYPE_MULTI_FP32
 
@@ -328,21 +330,36 @@ def encode_rest_properties(properties: Mapping[str, Any] | None) -> dict[str, An
     return out
 
 
-def _reference_beacons(value: Any, *, field: str) -> list[dict[str, str]]:
+def reference_targets(value: Any, *, field: str = "to") -> list[tuple[str, str | None]]:
+    """``(uuid, target_collection)`` pairs of a reference value.
+
+    Accepts one UUID, a :class:`ReferenceToMulti`, or a sequence of UUIDs and/or
+    :class:`ReferenceToMulti` items (the collection is None for plain UUIDs).
+
+    Raises:
+        ConfigError: anything else.
+    """
     if isinstance(value, ReferenceToMulti):
-        return [
-            {"beacon": beacon(uuid_str(u, field=field), value.target_collection)}
-            for u in value.uuid_strings
-        ]
+        return [(uuid_str(u, field=field), value.target_collection) for u in value.uuid_strings]
     if isinstance(value, str | uuid_lib.UUID):
-        return [{"beacon": beacon(uuid_str(value, field=field))}]
-    if isinstance(value, Sequence):
-        return [{"beacon": beacon(uuid_str(u, field=field))} for u in value]
+        return [(uuid_str(value, field=field), None)]
+    if isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
+        out: list[tuple[str, str | None]] = []
+        for item in value:
+            if isinstance(item, ReferenceToMulti):
+                out.extend(reference_targets(item, field=field))
+            else:
+                out.append((uuid_str(item, field=field), None))
+        return out
     raise ConfigError(
         f"reference {field!r} must be a UUID, a list of UUIDs or ReferenceToMulti, "
         f"got {type(value).__name__}",
         field=field,
     )
+
+
+def _reference_beacons(value: Any, *, field: str) -> list[dict[str, str]]:
+    return [{"beacon": beacon(u, c)} for u, c in reference_targets(value, field=field)]
 
 
 def encode_rest_references(references: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -393,7 +410,16 @@ def _fill(target: Any, properties: Mapping[str, Any], *, nested: bool) -> None:
         kind = type(value)
         if kind is str:
             fields[key].string_value = value
-        elif kind is int or kind is float:
+        elif kind is float:
+            fields[key].number_value = value
+        elif kind is int:
+            if not -_MAX_EXACT <= value <= _MAX_EXACT:
+                raise ConfigError(
+                    f"property {key!r}: {value} does not survive the gRPC batch encoding "
+                    "(a double; exact only up to 2**53); use data.insert() (REST) for it",
+                    field=key,
+                    value=value,
+                )
             fields[key].number_value = value
         elif kind is bool:
             fields[key].bool_value = value
@@ -471,23 +497,22 @@ def _fill_references(
 ) -> None:
     for key, value in references.items():
         _check_name(key, nested=False)
-        if isinstance(value, ReferenceToMulti):
-            target.multi_target_ref_props.add(
-                prop_name=key,
-                uuids=[uuid_str(u, field=key) for u in value.uuid_strings],
-                target_collection=value.target_collection,
-            )
-        elif isinstance(value, str | uuid_lib.UUID):
-            target.single_target_ref_props.add(prop_name=key, uuids=[uuid_str(value, field=key)])
-        elif isinstance(value, Sequence):
-            target.single_target_ref_props.add(
-                prop_name=key, uuids=[uuid_str(u, field=key) for u in value]
-            )
-        else:
+        targets = reference_targets(value, field=key)
+        if all(c is None for _, c in targets):
+            target.single_target_ref_props.add(prop_name=key, uuids=[u for u, _ in targets])
+            continue
+        if any(c is None for _, c in targets):
             raise ConfigError(
-                f"reference {key!r} must be a UUID, a list of UUIDs or ReferenceToMulti, "
-                f"got {type(value).__name__}",
+                f"reference {key!r}: give every target of a multi-target property as "
+                "ReferenceToMulti (with its collection)",
                 field=key,
+            )
+        by_collection: dict[str, list[str]] = {}
+        for uid, collection in targets:
+            by_collection.setdefault(str(collection), []).append(uid)
+        for collection, uuids in by_collection.items():
+            target.multi_target_ref_props.add(
+                prop_name=key, uuids=uuids, target_collection=collection
             )
 
 

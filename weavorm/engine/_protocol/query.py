@@ -96,7 +96,8 @@ def run_search(
         if mapped is exc:
             raise
         raise mapped from exc
-    return parse_reply(reply, group_by=group_by)
+    single = request.HasField("generative") and request.generative.HasField("single")
+    return parse_reply(reply, group_by=group_by, single_prompt=single)
 
 
 def search(

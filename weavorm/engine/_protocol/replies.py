@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
-from google.protobuf.json_format import MessageToDict
+from google.protobuf.message import Message
 
 from weavorm._proto.v1 import base_pb2, generative_pb2, properties_pb2, search_get_pb2
 from weavorm.engine._protocol.vectors import (
@@ -179,10 +179,26 @@ def _uuid(m: search_get_pb2.MetadataResult) -> UUID:
     return UUID(m.id)
 
 
+def _message_dict(message: Message) -> dict[str, Any]:
+    """The set fields of ``message`` as plain Python values (int64 stays int)."""
+    out: dict[str, Any] = {}
+    for field, value in message.ListFields():
+        out[field.name] = _plain(value)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Message):
+        return _message_dict(value)
+    if isinstance(value, str | bytes | int | float | bool):
+        return value
+    return [_plain(v) for v in value]  # a repeated field
+
+
 def _provider_metadata(meta: generative_pb2.GenerativeMetadata) -> dict[str, Any] | None:
     if meta.WhichOneof("kind") is None:
         return None
-    return MessageToDict(meta, preserving_proto_field_name=True)
+    return _message_dict(meta)
 
 
 def _single(result: generative_pb2.GenerativeResult) -> GenerativeSingle | None:
@@ -230,9 +246,13 @@ def _object(
     )
 
 
-def parse_result(result: search_get_pb2.SearchResult, *, group: str | None = None) -> Object:
-    """One object of a reply, with its generated text when there is one."""
+def parse_result(
+    result: search_get_pb2.SearchResult, *, group: str | None = None, generated: bool = True
+) -> Object:
+    """One object of a reply, with its generated text when ``generated`` and there is one."""
     obj = _object(result.properties, result.metadata, group=group)
+    if not generated:
+        return obj
     if result.HasField("generative"):
         obj.generative = _single(result.generative)
         obj.generated = obj.generative.text if obj.generative is not None else None
@@ -274,8 +294,17 @@ def _profile(reply: search_get_pb2.SearchReply) -> QueryProfile | None:
     )
 
 
-def parse_reply(reply: search_get_pb2.SearchReply, *, group_by: bool = False) -> QueryResult:
-    """The typed result of a Search reply (a :class:`GroupByResult` when grouped)."""
+def parse_reply(
+    reply: search_get_pb2.SearchReply, *, group_by: bool = False, single_prompt: bool = True
+) -> QueryResult:
+    """The typed result of a Search reply (a :class:`GroupByResult` when grouped).
+
+    Args:
+        reply: The reply.
+        group_by: Whether the search grouped its results.
+        single_prompt: Whether a per-object prompt ran (the server sends empty
+            per-object replies when only a grouped task ran).
+    """
     generative = None
     if reply.HasField("generative_grouped_results"):
         generative = _grouped(reply.generative_grouped_results)
@@ -290,7 +319,7 @@ def parse_reply(reply: search_get_pb2.SearchReply, *, group_by: bool = False) ->
             query_profile=_profile(reply),
         )
     return QueryResult(
-        objects=[parse_result(r) for r in reply.results],
+        objects=[parse_result(r, generated=single_prompt) for r in reply.results],
         generative=generative,
         query_profile=_profile(reply),
     )

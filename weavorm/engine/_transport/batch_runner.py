@@ -253,6 +253,9 @@ class SyncStreamRunner(_Closed):
         self._end_error: WeavormError | None = None
         self._closing = False
         self._timeout = driver.config.timeout.batch
+        retry = driver.config.retry
+        core.max_reopen = max(retry.max_attempts - 1, 0)
+        core.reopen_backoff = retry.backoff
 
     def open(self) -> None:
         """Open the stream (done on first use when not entered as a context)."""
@@ -408,6 +411,9 @@ class AsyncStreamRunner(_Closed):
         self._end_error: WeavormError | None = None
         self._closing = False
         self._timeout = driver.config.timeout.batch
+        retry = driver.config.retry
+        core.max_reopen = max(retry.max_attempts - 1, 0)
+        core.reopen_backoff = retry.backoff
 
     async def open(self) -> None:
         """Open the stream (done on first use when not entered as a context)."""

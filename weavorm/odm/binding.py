@@ -1,0 +1,62 @@
+"""Where queries run: an explicit client/session (``using``) or the configured default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from weavorm.errors import QueryError
+
+__all__ = ["Binding", "configure", "resolve"]
+
+_default: dict[str, Any] = {"sync": None, "async": None}
+
+
+def configure(client: Any = None, *, async_client: Any = None) -> None:
+    """Set the default client(s) managers use when not given ``using(...)``.
+
+    Args:
+        client: A :class:`~weavorm.engine.WeaviateClient` (or an async client, which is
+            then used for the ``a*`` methods).
+        async_client: An :class:`~weavorm.engine.AsyncWeaviateClient`.
+    """
+    from weavorm.engine import AsyncWeaviateClient
+
+    if isinstance(client, AsyncWeaviateClient):
+        _default["async"] = client
+    elif client is not None:
+        _default["sync"] = client
+    if async_client is not None:
+        _default["async"] = async_client
+
+
+class Binding:
+    """The drivers (and session, if any) a QuerySet runs on."""
+
+    __slots__ = ("async_driver", "session", "sync_driver")
+
+    def __init__(self, sync_driver: Any, async_driver: Any, session: Any) -> None:
+        self.sync_driver = sync_driver
+        self.async_driver = async_driver
+        self.session = session
+
+
+def resolve(target: Any) -> Binding:
+    """The binding for ``target``: a client, an async client, a session or None (default)."""
+    from weavorm.engine import AsyncWeaviateClient, WeaviateClient
+
+    session = None
+    if target is not None and hasattr(target, "_weavorm_session_client"):
+        session = target
+        target = target._weavorm_session_client()
+    if target is None:
+        sync, asyn = _default["sync"], _default["async"]
+        return Binding(
+            sync._driver if sync is not None else None,
+            asyn._driver if asyn is not None else None,
+            None,
+        )
+    if isinstance(target, WeaviateClient):
+        return Binding(target._driver, None, session)
+    if isinstance(target, AsyncWeaviateClient):
+        return Binding(None, target._driver, session)
+    raise QueryError(f"using() takes a client or a session, got {type(target).__name__}")

@@ -1,0 +1,818 @@
+"""``QuerySet``: lazy, chainable queries over one model (Django's split).
+
+Refinements return a new QuerySet (the :class:`~weavorm.odm.query.Query` is
+immutable). Evaluation compiles the query to one engine operation; every evaluation
+method is written once as an operation and run on the sync driver (``get``,
+``first``, ...) or the async driver (``aget``, ``afirst``, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from uuid import UUID
+
+from typing_extensions import Self
+
+from weavorm.engine._protocol import aggregate as agg_ops
+from weavorm.engine._protocol import data as data_ops
+from weavorm.engine._protocol import generate as gen_ops
+from weavorm.engine._protocol import query as query_ops
+from weavorm.engine._protocol.calls import Call, GrpcCall
+from weavorm.engine._protocol.filters import filter_to_grpc
+from weavorm.engine._protocol.context import CollectionContext
+from weavorm.engine.aggregate_types import Metrics
+from weavorm.engine.options import BM25Operator, HybridFusion
+from weavorm.engine.results import Object, QueryResult
+from weavorm.engine.types import BatchResult, DeleteManyResult
+from weavorm.errors import QueryError
+from weavorm.odm import compiler
+from weavorm.odm.aggregates import Aggregate, Count, TopOccurrences, metric_value
+from weavorm.odm.binding import Binding, resolve
+from weavorm.odm.mapping import PropertyInfo
+from weavorm.odm.q import Q
+from weavorm.odm.query import GenerateSpec, GroupSpec, Query, SearchSpec
+
+if TYPE_CHECKING:
+    from weavorm.odm.model import Model
+
+__all__ = ["GenerateResult", "ModelGroup", "QuerySet"]
+
+M = TypeVar("M", bound="Model")
+T = TypeVar("T")
+Op = Generator[Call, Any, T]
+
+
+@dataclass(slots=True)
+class ModelGroup(Generic[M]):
+    """One group of a ``group_by`` query."""
+
+    name: str
+    objects: list[M]
+    min_distance: float
+    max_distance: float
+    number_of_objects: int
+    rerank_score: float | None = None
+
+
+@dataclass(slots=True)
+class GenerateResult(Generic[M]):
+    """Objects with ``obj.meta.generated`` and, for grouped tasks, ``text``."""
+
+    objects: list[M] = field(default_factory=list)
+    text: str | None = None
+
+
+class QuerySet(Generic[M]):
+    """A lazy query over the collection of model ``M``."""
+
+    def __init__(self, model: type[M], *, query: Query | None = None, using: Any = None) -> None:
+        self.model = model
+        self._query = query or Query()
+        self._using = using
+        self._cache: list[M] | None = None
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    def _clone(self, **changes: Any) -> Self:
+        clone = type(self)(self.model, query=self._query.evolve(**changes), using=self._using)
+        return clone
+
+    def _binding(self) -> Binding:
+        return resolve(self._using)
+
+    def _ctx(self, binding: Binding, driver: Any) -> CollectionContext:
+        q = self._query
+        tenant = q.tenant
+        consistency = q.consistency
+        session = binding.session
+        if session is not None:
+            tenant = tenant or session.tenant
+            consistency = consistency or session.consistency
+        ctx = CollectionContext(
+            name=self.model.collection_name(),
+            grpc_max_message_size=driver.grpc_max_message_size,
+        )
+        return ctx.with_tenant(tenant).with_consistency(consistency)
+
+    def _run(self, op_factory: Any) -> Any:
+        binding = self._binding()
+        if binding.sync_driver is None:
+            raise QueryError(
+                f"{self.model.__name__}.objects has no sync client: call "
+                "weavorm.configure(client) or .using(client) (for an async client use the "
+                "a* methods: aget, afirst, acount, ...)"
+            )
+        ctx = self._ctx(binding, binding.sync_driver)
+        return binding.sync_driver.run(op_factory(ctx, binding))
+
+    async def _arun(self, op_factory: Any) -> Any:
+        binding = self._binding()
+        if binding.async_driver is None:
+            raise QueryError(
+                f"{self.model.__name__}.objects has no async client: call "
+                "weavorm.configure(async_client=...) or .using(async_client)"
+            )
+        ctx = self._ctx(binding, binding.async_driver)
+        return await binding.async_driver.run(op_factory(ctx, binding))
+
+    def _compiled(self, *, generate: GenerateSpec | None = None) -> compiler.Compiled:
+        return compiler.compile_query(self.model, self._query, generate=generate)
+
+    def _search_op(self, ctx: CollectionContext, compiled: compiler.Compiled) -> Op[QueryResult]:
+        module = gen_ops if compiled.module == "generate" else query_ops
+        op = getattr(module, compiled.operation)
+        result: QueryResult = yield from op(ctx, *compiled.args, **compiled.kwargs)
+        return result
+
+    def _adopt(self, binding: Binding, objs: list[M]) -> list[M]:
+        if binding.session is not None:
+            return binding.session._weavorm_adopt(objs)  # type: ignore[no-any-return]
+        return objs
+
+    def _to_models(self, objects: Iterable[Object]) -> list[M]:
+        partial = self._query.only is not None
+        return [
+            compiler.to_instance(self.model, o, partial=partial)  # type: ignore[misc]
+            for o in objects
+        ]
+
+    def _list_op(self) -> Any:
+        compiled = self._compiled()
+
+        def op(ctx: CollectionContext, binding: Binding) -> Op[list[M]]:
+            result = yield from self._search_op(ctx, compiled)
+            objects = result.objects
+            if self._query.group is not None and not objects:
+                objects = [o for g in result.groups.values() for o in g.objects]
+            return self._adopt(binding, self._to_models(objects))
+
+        return op
+
+    # -- refine --------------------------------------------------------------------------
+
+    def all(self) -> Self:
+        """A copy of this QuerySet (evaluate it by iterating or calling ``list``)."""
+        return self._clone()
+
+    def filter(self, *q: Q, **lookups: Any) -> Self:
+        """Keep objects matching every condition (``year__gt=2000``, ``Q(...) | Q(...)``)."""
+        return self._clone(where=self._query.where & Q(*q, **lookups))
+
+    def exclude(self, *q: Q, **lookups: Any) -> Self:
+        """Drop objects matching the conditions."""
+        return self._clone(where=self._query.where & ~Q(*q, **lookups))
+
+    def order_by(self, *fields: str) -> Self:
+        """Sort by fields; ``-field`` for descending (not combinable with a search)."""
+        order = tuple((f.lstrip("-"), not f.startswith("-")) for f in fields)
+        return self._clone(order=order)
+
+    def limit(self, n: int) -> Self:
+        """At most ``n`` objects."""
+        if not isinstance(n, int) or n < 0:
+            raise QueryError(f"limit must be a non-negative int, got {n!r}")
+        return self._clone(limit=n)
+
+    def offset(self, n: int) -> Self:
+        """Skip ``n`` objects."""
+        if not isinstance(n, int) or n < 0:
+            raise QueryError(f"offset must be a non-negative int, got {n!r}")
+        return self._clone(offset=n)
+
+    def only(self, *fields: str) -> Self:
+        """Return only these stored fields (others are not loaded)."""
+        return self._clone(only=tuple(fields))
+
+    def select_related(self, *refs: str) -> Self:
+        """Load these references (``"author"``, ``"author__org"``) in the same request."""
+        return self._clone(related=self._query.related + tuple(refs))
+
+    def with_vector(self, *names: str) -> Self:
+        """Return vectors: all, or the named ones (``"default"`` for the default)."""
+        return self._clone(vectors=tuple(names) if names else True)
+
+    def tenant(self, name: str) -> Self:
+        """Address tenant ``name`` of a multi-tenant collection."""
+        return self._clone(tenant=name)
+
+    def consistency(self, level: str) -> Self:
+        """Replication consistency: ``ONE``, ``QUORUM`` or ``ALL``."""
+        CollectionContext(name="X").with_consistency(level)
+        return self._clone(consistency=str(level).upper())
+
+    def using(self, target: Any) -> Self:
+        """Run on ``target``: a client, an async client or a session."""
+        clone = self._clone()
+        clone._using = target
+        return clone
+
+    def _search(self, kind: str, *args: Any, **kwargs: Any) -> Self:
+        if self._query.search is not None:
+            raise QueryError(
+                f"{kind}(): this QuerySet already has {self._query.search.kind}(); "
+                "Weaviate runs one search per request"
+            )
+        clean = tuple((k, v) for k, v in kwargs.items() if v is not None)
+        return self._clone(search=SearchSpec(kind, args, clean))
+
+    def near_text(
+        self,
+        text: str | Sequence[str],
+        *,
+        distance: float | None = None,
+        certainty: float | None = None,
+        target_vector: str | None = None,
+    ) -> Self:
+        """Objects whose vector is near the embedding of ``text``."""
+        return self._search(
+            "near_text", text, distance=distance, certainty=certainty, target_vector=target_vector
+        )
+
+    def near_vector(
+        self,
+        vector: Any,
+        *,
+        distance: float | None = None,
+        certainty: float | None = None,
+        target_vector: str | None = None,
+    ) -> Self:
+        """Objects whose vector is near ``vector``."""
+        return self._search(
+            "near_vector",
+            vector,
+            distance=distance,
+            certainty=certainty,
+            target_vector=target_vector,
+        )
+
+    def near_object(
+        self,
+        obj: Any,
+        *,
+        distance: float | None = None,
+        certainty: float | None = None,
+        target_vector: str | None = None,
+    ) -> Self:
+        """Objects near another object (a model instance or an id)."""
+        uuid = getattr(obj, "id", obj)
+        return self._search(
+            "near_object",
+            uuid,
+            distance=distance,
+            certainty=certainty,
+            target_vector=target_vector,
+        )
+
+    def near_image(
+        self,
+        data: Any,
+        *,
+        distance: float | None = None,
+        certainty: float | None = None,
+        target_vector: str | None = None,
+    ) -> Self:
+        """Objects near an image (bytes, base64 text or a path); needs an image vectorizer."""
+        return self._search(
+            "near_image", data, distance=distance, certainty=certainty, target_vector=target_vector
+        )
+
+    def bm25(
+        self, query: str, *, properties: Sequence[str] | None = None, operator: str = "or"
+    ) -> Self:
+        """Keyword search; ``operator="and"`` needs every token."""
+        if operator not in ("or", "and"):
+            raise QueryError(f"bm25 operator must be 'or' or 'and', got {operator!r}")
+        op = BM25Operator.and_() if operator == "and" else None
+        return self._search(
+            "bm25",
+            query,
+            query_properties=list(properties) if properties else None,
+            operator=op,
+        )
+
+    def hybrid(
+        self,
+        query: str,
+        *,
+        alpha: float = 0.5,
+        vector: Any = None,
+        properties: Sequence[str] | None = None,
+        fusion: str = "relative_score",
+        target_vector: str | None = None,
+    ) -> Self:
+        """Keyword and vector search fused; ``alpha=1`` is pure vector."""
+        fusions = {"relative_score": HybridFusion.RELATIVE_SCORE, "ranked": HybridFusion.RANKED}
+        if fusion not in fusions:
+            raise QueryError(f"hybrid fusion must be one of {', '.join(fusions)}, got {fusion!r}")
+        return self._search(
+            "hybrid",
+            query,
+            alpha=alpha,
+            vector=vector,
+            query_properties=list(properties) if properties else None,
+            fusion_type=fusions[fusion],
+            target_vector=target_vector,
+        )
+
+    def rerank(self, property: str, query: str | None = None) -> Self:  # noqa: A002
+        """Rerank search results on ``property`` with the collection's reranker."""
+        return self._clone(rerank=(property, query))
+
+    def autocut(self, n: int) -> Self:
+        """Cut results after ``n`` jumps in distance/score."""
+        return self._clone(autocut=n)
+
+    def group_by(self, prop: str, *, groups: int, per_group: int) -> Self:
+        """Group search results by ``prop`` (see :meth:`groups`)."""
+        return self._clone(group=GroupSpec(prop, groups, per_group))
+
+    @overload
+    def __getitem__(self, key: int) -> M: ...
+    @overload
+    def __getitem__(self, key: slice) -> Self: ...
+    def __getitem__(self, key: int | slice) -> M | Self:
+        if isinstance(key, slice):
+            if key.step not in (None, 1):
+                raise QueryError("slices with a step are not supported")
+            start = key.start or 0
+            if start < 0 or (key.stop is not None and key.stop < 0):
+                raise QueryError("negative slice indexes are not supported")
+            base = self._query.offset or 0
+            changes: dict[str, Any] = {"offset": base + start}
+            if key.stop is not None:
+                changes["limit"] = max(0, key.stop - start)
+            return self._clone(**changes)
+        if key < 0:
+            raise QueryError("negative indexes are not supported")
+        found = self[key : key + 1]._run(self[key : key + 1]._list_op())
+        if not found:
+            raise IndexError(key)
+        return found[0]  # type: ignore[no-any-return]
+
+    # -- evaluate (sync) ----------------------------------------------------------------
+
+    def _fetch_all(self) -> list[M]:
+        if self._cache is None:
+            self._cache = self._run(self._list_op())
+        return self._cache
+
+    def __iter__(self) -> Iterator[M]:
+        return iter(self._fetch_all())
+
+    def __len__(self) -> int:
+        return len(self._fetch_all())
+
+    def first(self) -> M | None:
+        """The first object, or None."""
+        found: list[M] = self._run(self._clone(limit=1)._list_op())
+        return found[0] if found else None
+
+    def get(self, **lookups: Any) -> M:
+        """The one object matching ``lookups``.
+
+        Raises:
+            Model.DoesNotExist: no object matches.
+            Model.MultipleObjectsReturned: more than one matches.
+        """
+        return self._run(self._get_op(lookups))  # type: ignore[no-any-return]
+
+    def _get_op(self, lookups: dict[str, Any]) -> Any:
+        qs = self.filter(**lookups) if lookups else self
+        limited = qs._clone(limit=2)
+        inner = limited._list_op()
+        model = self.model
+
+        def op(ctx: CollectionContext, binding: Binding) -> Op[M]:
+            found: list[M] = yield from inner(ctx, binding)
+            if not found:
+                raise model.DoesNotExist(f"{model.__name__} matching {lookups!r} does not exist")
+            if len(found) > 1:
+                raise model.MultipleObjectsReturned(
+                    f"more than one {model.__name__} matches {lookups!r}"
+                )
+            return found[0]
+
+        return op
+
+    def count(self) -> int:
+        """The number of matching objects (one aggregate request without a search)."""
+        return self._run(self._count_op())  # type: ignore[no-any-return]
+
+    def _count_op(self) -> Any:
+        if self._query.search is not None:
+            inner = self._list_op()
+
+            def search_count(ctx: CollectionContext, binding: Binding) -> Op[int]:
+                found = yield from inner(ctx, binding)
+                return len(found)
+
+            return search_count
+        filters = compiler.compile_filter(self.model.weavorm_info(), self._query.where)
+        q = self._query
+
+        def op(ctx: CollectionContext, binding: Binding) -> Op[int]:
+            outcome = yield from agg_ops.over_all(ctx, filters=filters, total_count=True)
+            total = int(getattr(outcome, "total_count", 0) or 0)
+            total = max(0, total - (q.offset or 0))
+            return min(total, q.limit) if q.limit is not None else total
+
+        return op
+
+    def exists(self) -> bool:
+        """Whether any object matches."""
+        return self.first() is not None
+
+    def values(self, *fields: str) -> list[dict[str, Any]]:
+        """Objects as dicts of the given fields (default: all stored fields and ``id``)."""
+        names = fields or ("id", *self.model.weavorm_info().properties)
+        stored = tuple(f for f in names if f != "id")
+        objs = self.only(*stored) if stored else self.only()
+        return [{f: getattr(o, f, None) for f in names} for o in objs]
+
+    def values_list(self, *fields: str, flat: bool = False) -> list[Any]:
+        """Objects as tuples (or bare values with ``flat=True`` and one field)."""
+        if flat and len(fields) != 1:
+            raise QueryError("values_list(flat=True) takes exactly one field")
+        rows = self.values(*fields)
+        if flat:
+            return [row[fields[0]] for row in rows]
+        return [tuple(row[f] for f in (fields or row.keys())) for row in rows]
+
+    def in_bulk(self, ids: Iterable[UUID | str]) -> dict[UUID, M]:
+        """Objects by id for the given ids (missing ids are left out)."""
+        return self._run(self._in_bulk_op(ids))  # type: ignore[no-any-return]
+
+    def _in_bulk_op(self, ids: Iterable[UUID | str]) -> Any:
+        wanted = [i if isinstance(i, UUID) else UUID(str(i)) for i in ids]
+        inner = self.filter(id__in=wanted)._clone(limit=len(wanted))._list_op() if wanted else None
+
+        def op(ctx: CollectionContext, binding: Binding) -> Op[dict[UUID, M]]:
+            if inner is None:
+                return {}
+            found = yield from inner(ctx, binding)
+            return {o.id: o for o in found}
+
+        return op
+
+    def iterator(self, chunk_size: int = 100) -> Iterator[M]:
+        """All matching objects, fetched page by page with a cursor (constant memory).
+
+        Weaviate's cursor cannot be combined with filters, searches or ordering; use
+        slicing for those.
+        """
+        q = self._query
+        if q.where or q.search is not None or q.order or q.group is not None:
+            raise QueryError(
+                "iterator() pages with Weaviate's cursor, which cannot be combined with "
+                "filter(), searches, order_by() or group_by(); use slicing ([a:b]) instead"
+            )
+        binding = self._binding()
+        if binding.sync_driver is None:
+            raise QueryError("iterator() needs a sync client; use `async for` with an async one")
+        after = q.after
+        while True:
+            page: list[M] = self._clone(limit=chunk_size, offset=None, after=after)._run(
+                self._clone(limit=chunk_size, offset=None, after=after)._list_op()
+            )
+            yield from page
+            if len(page) < chunk_size:
+                return
+            after = page[-1].id
+
+    def explain(self) -> str:
+        """The compiled request, readable: the engine call and the gRPC message."""
+        from google.protobuf import text_format
+
+        compiled = self._compiled()
+        ctx = CollectionContext(name=self.model.collection_name())
+        ctx = ctx.with_tenant(self._query.tenant).with_consistency(self._query.consistency)
+        op = self._search_op(ctx, compiled)
+        call = next(op)
+        op.close()
+        body = ""
+        if isinstance(call, GrpcCall):
+            body = text_format.MessageToString(call.request, as_one_line=False)
+        return f"{compiled.describe()}\n-- gRPC {getattr(call, 'method', '')} --\n{body}"
+
+    def groups(self) -> list[ModelGroup[M]]:
+        """Evaluate a ``group_by`` query into groups."""
+        return self._run(self._groups_op())  # type: ignore[no-any-return]
+
+    def _groups_op(self) -> Any:
+        if self._query.group is None:
+            raise QueryError("groups() needs group_by(...)")
+        compiled = self._compiled()
+
+        def op(ctx: CollectionContext, binding: Binding) -> Op[list[ModelGroup[M]]]:
+            result = yield from self._search_op(ctx, compiled)
+            out: list[ModelGroup[M]] = []
+            for name, group in result.groups.items():
+                out.append(
+                    ModelGroup(
+                        name=name,
+                        objects=self._adopt(binding, self._to_models(group.objects)),
+                        min_distance=group.min_distance,
+                        max_distance=group.max_distance,
+                        number_of_objects=group.number_of_objects,
+                        rerank_score=group.rerank_score,
+                    )
+                )
+            return out
+
+        return op
+
+    def aggregate(self, **metrics: Aggregate) -> dict[str, Any]:
+        """Aggregate metrics: ``aggregate(n=Count(), avg_year=Avg("year"))``."""
+        return self._run(self._aggregate_op(metrics))  # type: ignore[no-any-return]
+
+    def _aggregate_op(self, metrics: dict[str, Aggregate]) -> Any:
+        info = self.model.weavorm_info()
+        if self._query.search is not None:
+            raise QueryError("aggregate() with a search is not supported; filter instead")
+        filters = compiler.compile_filter(info, self._query.where)
+        by_field: dict[str, list[tuple[str, Aggregate]]] = {}
+        for alias, agg in metrics.items():
+            if agg.field is None:
+                if not isinstance(agg, Count):
+                    raise QueryError(f"{alias}: {type(agg).__name__} needs a field")
+                continue
+            prop = info.by_name(agg.field)
+            if not isinstance(prop, PropertyInfo):
+                raise QueryError(
+                    f"{alias}: {self.model.__name__} has no stored field {agg.field!r}; "
+                    f"valid: {', '.join(info.properties)}"
+                )
+            agg.check(prop.data_type)
+            by_field.setdefault(prop.name, []).append((alias, agg))
+        requests = []
+        types = {p.name: p.data_type for p in info.properties.values()}
+        for name, items in by_field.items():
+            requests.append(_metric_request(name, types[name], [a for _, a in items]))
+
+        def op(ctx: CollectionContext, binding: Binding) -> Op[dict[str, Any]]:
+            outcome: Any = yield from agg_ops.over_all(
+                ctx, filters=filters, total_count=True, return_metrics=requests or None
+            )
+            out: dict[str, Any] = {}
+            for alias, agg in metrics.items():
+                if agg.field is None:
+                    out[alias] = outcome.total_count
+                    continue
+                prop = info.by_name(agg.field)
+                assert isinstance(prop, PropertyInfo)
+                out[alias] = metric_value(agg, outcome.properties.get(prop.name))
+            return out
+
+        return op
+
+    def generate(
+        self,
+        *,
+        single_prompt: str | None = None,
+        grouped_task: str | None = None,
+        grouped_properties: Sequence[str] | None = None,
+    ) -> GenerateResult[M]:
+        """Run the search and generate text per object and/or for the whole result."""
+        return self._run(self._generate_op(single_prompt, grouped_task, grouped_properties))  # type: ignore[no-any-return]
+
+    def _generate_op(
+        self,
+        single_prompt: str | None,
+        grouped_task: str | None,
+        grouped_properties: Sequence[str] | None,
+    ) -> Any:
+        if single_prompt is None and grouped_task is None:
+            raise QueryError("generate() needs single_prompt= or grouped_task=")
+        spec = GenerateSpec(
+            single_prompt,
+            grouped_task,
+            tuple(grouped_properties) if grouped_properties is not None else None,
+        )
+        compiled = self._compiled(generate=spec)
+
+        def op(ctx: CollectionContext, binding: Binding) -> Op[GenerateResult[M]]:
+            result = yield from self._search_op(ctx, compiled)
+            objs = self._adopt(binding, self._to_models(result.objects))
+            text = result.generative.text if result.generative is not None else None
+            return GenerateResult(objects=objs, text=text)
+
+        return op
+
+    # -- write (sync) --------------------------------------------------------------------
+
+    def create(self, **values: Any) -> M:
+        """Build, validate and store one object; returns it."""
+        from weavorm.odm import writes
+
+        obj = self.model(**values)
+        self._run(writes.save_op([obj], created=True))
+        return obj
+
+    def bulk_create(
+        self, objs: Sequence[M], *, batch_size: int | None = None, concurrency: int | None = None
+    ) -> BatchResult:
+        """Store many objects over gRPC batches; the result lists any failures by index."""
+        from weavorm.odm import writes
+
+        return self._run(  # type: ignore[no-any-return]
+            writes.save_op(
+                list(objs),
+                created=True,
+                batch_size=batch_size,
+                concurrency=concurrency,
+                raise_errors=False,
+            )
+        )
+
+    def get_or_create(
+        self, defaults: dict[str, Any] | None = None, **lookups: Any
+    ) -> tuple[M, bool]:
+        """The matching object, or a new one built from ``lookups`` and ``defaults``."""
+        try:
+            return self.get(**lookups), False
+        except self.model.DoesNotExist:
+            return self.create(**_plain_lookups(lookups), **(defaults or {})), True
+
+    def update_or_create(
+        self, defaults: dict[str, Any] | None = None, **lookups: Any
+    ) -> tuple[M, bool]:
+        """Update the matching object with ``defaults``, or create it."""
+        from weavorm.odm import writes
+
+        try:
+            obj = self.get(**lookups)
+        except self.model.DoesNotExist:
+            return self.create(**_plain_lookups(lookups), **(defaults or {})), True
+        for key, value in (defaults or {}).items():
+            setattr(obj, key, value)
+        self._run(writes.update_op([obj], set(defaults or {})))
+        return obj, False
+
+    def update(self, **values: Any) -> int:
+        """Set ``values`` on every matching object (merge updates); returns the count."""
+        from weavorm.odm import writes
+
+        objs = (self if self._query.limit is not None else self._clone(limit=10_000))._fetch_all()
+        for obj in objs:
+            for key, value in values.items():
+                setattr(obj, key, value)
+        self._run(writes.update_op(objs, set(values)))
+        return len(objs)
+
+    def delete(self, *, dry_run: bool = False) -> DeleteManyResult:
+        """Delete every matching object (BatchDelete); ``dry_run`` only counts."""
+        return self._run(self._delete_op(dry_run))  # type: ignore[no-any-return]
+
+    def _delete_op(self, dry_run: bool) -> Any:
+        from weavorm.engine.filters import Filter
+        from weavorm.odm import writes
+
+        filters = compiler.compile_filter(self.model.weavorm_info(), self._query.where)
+        q = self._query
+        hooks = writes.has_delete_hooks(self.model) and not dry_run
+        needs_objects = hooks or q.search is not None or q.limit is not None or bool(q.offset)
+        listing = (
+            (self if q.limit is not None else self._clone(limit=10_000))._list_op()
+            if needs_objects
+            else None
+        )
+
+        def op(ctx: CollectionContext, binding: Binding) -> Op[DeleteManyResult]:
+            where = filters
+            found: list[M] = []
+            if listing is not None:
+                found = yield from listing(ctx, binding)
+                if not found:
+                    return DeleteManyResult(matches=0, successful=0, failed=0)
+                where = Filter.by_id().contains_any([o.id for o in found])
+            if where is None:
+                where = Filter.by_id().not_equal(UUID(int=0))
+            if hooks:
+                writes.fire("pre_delete", found)
+            result: DeleteManyResult = yield from data_ops.delete_many(
+                ctx, filter_to_grpc(where), dry_run=dry_run, verbose=True
+            )
+            if hooks:
+                writes.fire("post_delete", found)
+            return result
+
+        return op
+
+    # -- evaluate (async twins) ----------------------------------------------------------
+
+    async def alist(self) -> list[M]:
+        """Async :meth:`list`."""
+        return await self._arun(self._list_op())  # type: ignore[no-any-return]
+
+    def __aiter__(self) -> AsyncIterator[M]:
+        async def gen() -> AsyncIterator[M]:
+            for obj in await self.alist():
+                yield obj
+
+        return gen()
+
+    async def afirst(self) -> M | None:
+        """Async :meth:`first`."""
+        found: list[M] = await self._arun(self._clone(limit=1)._list_op())
+        return found[0] if found else None
+
+    async def aget(self, **lookups: Any) -> M:
+        """Async :meth:`get`."""
+        return await self._arun(self._get_op(lookups))  # type: ignore[no-any-return]
+
+    async def acount(self) -> int:
+        """Async :meth:`count`."""
+        return await self._arun(self._count_op())  # type: ignore[no-any-return]
+
+    async def aexists(self) -> bool:
+        """Async :meth:`exists`."""
+        return await self.afirst() is not None
+
+    async def ain_bulk(self, ids: Iterable[UUID | str]) -> dict[UUID, M]:
+        """Async :meth:`in_bulk`."""
+        return await self._arun(self._in_bulk_op(ids))  # type: ignore[no-any-return]
+
+    async def aaggregate(self, **metrics: Aggregate) -> dict[str, Any]:
+        """Async :meth:`aggregate`."""
+        return await self._arun(self._aggregate_op(metrics))  # type: ignore[no-any-return]
+
+    async def agenerate(
+        self,
+        *,
+        single_prompt: str | None = None,
+        grouped_task: str | None = None,
+        grouped_properties: Sequence[str] | None = None,
+    ) -> GenerateResult[M]:
+        """Async :meth:`generate`."""
+        return await self._arun(  # type: ignore[no-any-return]
+            self._generate_op(single_prompt, grouped_task, grouped_properties)
+        )
+
+    async def agroups(self) -> list[ModelGroup[M]]:
+        """Async :meth:`groups`."""
+        return await self._arun(self._groups_op())  # type: ignore[no-any-return]
+
+    async def adelete(self, *, dry_run: bool = False) -> DeleteManyResult:
+        """Async :meth:`delete`."""
+        return await self._arun(self._delete_op(dry_run))  # type: ignore[no-any-return]
+
+    async def acreate(self, **values: Any) -> M:
+        """Async :meth:`create`."""
+        from weavorm.odm import writes
+
+        obj = self.model(**values)
+        await self._arun(writes.save_op([obj], created=True))
+        return obj
+
+    async def abulk_create(
+        self, objs: Sequence[M], *, batch_size: int | None = None, concurrency: int | None = None
+    ) -> BatchResult:
+        """Async :meth:`bulk_create`."""
+        from weavorm.odm import writes
+
+        return await self._arun(  # type: ignore[no-any-return]
+            writes.save_op(
+                list(objs),
+                created=True,
+                batch_size=batch_size,
+                concurrency=concurrency,
+                raise_errors=False,
+            )
+        )
+
+    def __repr__(self) -> str:
+        return f"<QuerySet {self.model.__name__}: {self._compiled().describe()}>"
+
+
+def _plain_lookups(lookups: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in lookups.items() if "__" not in k or k.endswith("__exact")}
+
+
+def _metric_request(name: str, data_type: str, aggs: list[Aggregate]) -> Any:
+    base = data_type.removesuffix("[]")
+    wanted = {a.metric for a in aggs}
+    metrics = Metrics(name)
+    if base == "text":
+        limit = max((a.limit for a in aggs if isinstance(a, TopOccurrences)), default=5)
+        return metrics.text(
+            count="count" in wanted,
+            top_occurrences_count=True,
+            top_occurrences_value=True,
+            limit=limit,
+        )
+    if base in ("int", "number"):
+        kwargs = {
+            k: (k in wanted)
+            for k in ("count", "sum_", "mean", "median", "mode", "minimum", "maximum")
+        }
+        return metrics.integer(**kwargs) if base == "int" else metrics.number(**kwargs)
+    if base == "date":
+        kwargs = {k: (k in wanted) for k in ("count", "median", "mode", "minimum", "maximum")}
+        return metrics.date_(**kwargs)
+    if base == "boolean":
+        return metrics.boolean(count="count" in wanted, percentage_true=True)
+    if base == "uuid":
+        return metrics.text(count=True)
+    raise QueryError(f"cannot aggregate {data_type} field {name!r}")
