@@ -12,6 +12,9 @@ Value rules (both wire forms):
   :class:`~weavorm.engine.types.PhoneNumber`: their JSON objects.
 - Mappings are nested objects; sequences are arrays (``object[]`` when they hold
   mappings). numpy arrays and scalars work when numpy is installed (never required).
+- gRPC batches carry scalar numbers as doubles, so an ``int`` beyond +-2**53 is
+  refused there (:class:`~weavorm.errors.ConfigError`) rather than silently rounded;
+  integer arrays are int64 and exact.
 
 Vectors are packed as little-endian float32 bytes: ``array('f')`` and numpy arrays
 without per-float Python work, lists and tuples with one ``struct.pack`` call.
