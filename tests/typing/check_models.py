@@ -1,0 +1,58 @@
+"""Checked by ``mypy --strict tests/typing`` (not run by pytest): the types users see."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from typing_extensions import assert_type
+
+from weavorm import Field, Model, Ref, Refs
+from weavorm.engine.types import BatchResult
+from weavorm.odm import GenerateResult, Manager, QuerySet
+
+
+class Author(Model):
+    name: str = Field(tokenization="field")
+
+
+class Article(Model):
+    title: str = Field(tokenization="word")
+    year: int = Field(index_range_filters=True, vectorize=False)
+    tags: list[str] = Field(default_factory=list, tokenization="field")
+    author: Ref[Author] | None = None
+    cites: Refs[Article] = Field(default_factory=list)
+
+
+def check() -> None:
+    article = Article(title="t", year=2000)
+    assert_type(article.id, UUID)
+    assert_type(article.title, str)
+    assert_type(article.tags, list[str])
+    assert_type(article.author, Ref[Author] | None)
+    assert_type(Article.objects, Manager[Article])
+    assert_type(Article.objects.filter(year__gt=2000), Manager[Article])
+    assert_type(Article.objects.filter(year__gt=2000).first(), Article | None)
+    assert_type(Article.objects.get(title="x"), Article)
+    assert_type(Article.objects.all()[0], Article)
+    assert_type(Article.objects.all()[1:3], Manager[Article])
+    assert_type(Article.objects.count(), int)
+    assert_type(list(Article.objects.near_text("x")), list[Article])
+    assert_type(Article.objects.bulk_create([article]), BatchResult)
+    assert_type(Article.objects.generate(single_prompt="p"), GenerateResult[Article])
+    qs: QuerySet[Article] = Article.objects.all()
+    assert_type(qs.in_bulk([article.id]), dict[UUID, Article])
+    if article.author is not None:
+        assert_type(article.author.obj, Author)
+        assert_type(article.author.fetch(), Author)
+
+
+async def acheck() -> None:
+    assert_type(await Article.objects.aget(title="x"), Article)
+    assert_type(await Article.objects.afirst(), Article | None)
+    assert_type(await Article.objects.acount(), int)
+    async for a in Article.objects.all():
+        assert_type(a, Article)
+
+
+# Required fields must be given (a type error for mypy):
+Article(title="t")  # type: ignore[call-arg]
