@@ -15,10 +15,12 @@ from weavorm.engine import (
     connect_embedded,
 )
 from weavorm.odm import Field, Model, Q, Ref, Refs, configure
+from weavorm.odm.session import AsyncSession, Session
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AsyncSession",
     "AsyncWeaviateClient",
     "Field",
     "Model",
@@ -26,6 +28,7 @@ __all__ = [
     "Ref",
     "Refs",
     "RetryPolicy",
+    "Session",
     "Timeout",
     "WeaviateClient",
     "__version__",

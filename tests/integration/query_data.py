@@ -117,6 +117,7 @@ def create_library(client: WeaviateClient, prefix: str, inference_url: str) -> t
         }
         for i, name in enumerate(AUTHORS)
     ]
+    references: list[dict[str, str]] = []
     for i, (title, body, year, score, published, tags, who, cites) in enumerate(ARTICLES):
         props: dict[str, Any] = {
             "title": title,
@@ -136,20 +137,26 @@ def create_library(client: WeaviateClient, prefix: str, inference_url: str) -> t
             "meta": {"pages": 10 * (i + 1), "lang": "en", "source": {"name": f"src{i}"}},
             "sections": [{"heading": f"intro {i}"}, {"heading": "end"}],
             "author": [{"beacon": f"weaviate://localhost/{author}/{AUTHOR_IDS[who]}"}],
-            "cites": [{"beacon": f"weaviate://localhost/{article}/{ARTICLE_IDS[c]}"} for c in cites]
-            + ([{"beacon": f"weaviate://localhost/{author}/{AUTHOR_IDS[2]}"}] if i == 5 else []),
         }
+        source = f"weaviate://localhost/{article}/{ARTICLE_IDS[i]}/cites"
+        references.extend(
+            {"from": source, "to": f"weaviate://localhost/{article}/{ARTICLE_IDS[c]}"}
+            for c in cites
+        )
+        if i == 5:
+            references.append(
+                {"from": source, "to": f"weaviate://localhost/{author}/{AUTHOR_IDS[2]}"}
+            )
         if i != 3:
             props["subtitle"] = f"sub {i}"
         objects.append({"class": article, "id": str(ARTICLE_IDS[i]), "properties": props})
+    # Authors first (articles reference them), then articles, then the references
+    # between articles (adding references does not re-vectorise the objects).
     insert(client, objects[: len(AUTHORS)])
-    # Articles reference each other: insert without references first, then with them.
-    plain = [
-        {**o, "properties": {k: v for k, v in o["properties"].items() if k not in ("cites",)}}
-        for o in objects[len(AUTHORS) :]
-    ]
-    insert(client, plain)
     insert(client, objects[len(AUTHORS) :])
+    reply = client.raw.request("POST", "/v1/batch/references", json=references)
+    failed = [r["result"]["errors"] for r in reply.json or [] if r.get("result", {}).get("errors")]
+    assert not failed, failed
     return author, article
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.query_data import ARTICLE_IDS, ARTICLES, create_library
+from tests.integration.query_data import ARTICLE_IDS, ARTICLES, PNG_1PX, create_library
 from weavorm.engine import AsyncWeaviateClient, WeaviateClient
 from weavorm.engine.collection import Collection
 from weavorm.engine.filters import Filter
@@ -159,6 +159,16 @@ def test_filters_and_errors(articles: Collection) -> None:
             single_prompt="{title}",
             generative_provider=GenerativeConfig.openai(base_url="http://127.0.0.1:9"),
         )
+
+
+def test_generate_media_reaches_the_server(articles: Collection) -> None:
+    # No multi2vec module on the test server: the server refuses the media search itself.
+    with pytest.raises(UnprocessableError) as info:
+        articles.generate.near_image(PNG_1PX, single_prompt="{title}")
+    assert "nearImage" in info.value.message
+    with pytest.raises(UnprocessableError) as info:
+        articles.generate.near_media(PNG_1PX, "thermal", grouped_task="x")
+    assert "nearThermal" in info.value.message
 
 
 async def test_generate_async(

@@ -153,6 +153,11 @@ def test_return_metadata(articles: Collection) -> None:
     assert listed.objects[0].metadata.score is not None
     assert listed.objects[0].metadata.explain_score
     assert listed.objects[0].metadata.distance is None
+    profiled = articles.query.near_text(
+        "pasta", limit=1, return_metadata=MetadataQuery(query_profile=True)
+    )
+    assert profiled.query_profile is not None
+    assert profiled.query_profile.shards[0].searches
 
 
 def test_include_vector(articles: Collection) -> None:
@@ -216,13 +221,16 @@ def test_near_text(articles: Collection) -> None:
         "pasta", certainty=0.75, return_metadata=MetadataQuery(certainty=True)
     )
     assert all(o.metadata.certainty >= 0.75 for o in sure.objects)  # type: ignore[operator]
-    moved = articles.query.near_text(
-        "search",
-        limit=1,
-        move_to=Move(1.0, concepts=["garden plants water"]),
-        move_away=Move(0.5, objects=[ARTICLE_IDS[2]]),
-    )
-    assert titles(moved) == ["Garden tips"]
+
+    def distances(**moves: Move) -> dict[str, float]:
+        found = articles.query.near_text("search", return_metadata=["distance"], **moves)
+        return {o.properties["title"]: o.metadata.distance for o in found.objects}  # type: ignore[misc]
+
+    plain = distances()
+    towards = distances(move_to=Move(1.0, concepts=["garden plants water"]))
+    assert towards["Garden tips"] < plain["Garden tips"]
+    away = distances(move_away=Move(0.5, objects=[ARTICLE_IDS[2]]))
+    assert away["Neural search"] > plain["Neural search"]
 
 
 def test_near_object(articles: Collection) -> None:

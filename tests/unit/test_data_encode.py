@@ -63,6 +63,22 @@ def test_json_values() -> None:
     assert to_json_value((1, 2)) == [1, 2]
 
 
+def test_values_read_back_from_queries_can_be_written_again() -> None:
+    from weavorm.engine import results
+
+    geo = results.GeoCoordinate(latitude=1.0, longitude=2.0)
+    phone = results.PhoneNumber(input="030 1234567", default_country="DE", valid=True)
+    expected_geo = {"latitude": 1.0, "longitude": 2.0}
+    expected_phone = {"input": "030 1234567", "defaultCountry": "DE"}
+    assert encode_rest_properties({"g": geo, "p": phone}) == {
+        "g": expected_geo,
+        "p": expected_phone,
+    }
+    fields = encode_grpc_properties({"g": geo, "p": phone}).non_ref_properties.fields
+    assert fields["g"].struct_value.fields["longitude"].number_value == 2.0
+    assert fields["p"].struct_value.fields["input"].string_value == "030 1234567"
+
+
 def test_unknown_value_type_names_the_property() -> None:
     with pytest.raises(ConfigError, match="'weird'"):
         encode_rest_properties({"weird": object()})

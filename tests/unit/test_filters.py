@@ -10,6 +10,7 @@ from uuid import UUID
 import pytest
 
 from weavorm._proto.v1 import base_pb2
+from weavorm.engine._protocol.filters import filter_to_grpc
 from weavorm.engine.filters import (
     CountTarget,
     Filter,
@@ -21,7 +22,6 @@ from weavorm.engine.filters import (
     PropertyTarget,
     ReferenceTarget,
 )
-from weavorm.engine._protocol.filters import filter_to_grpc
 from weavorm.errors import QueryError
 
 F = base_pb2.Filters

@@ -7,6 +7,7 @@ import weavorm.engine
 from weavorm.engine import AsyncWeaviateClient, WeaviateClient
 
 EXPECTED_TOP = [
+    "AsyncSession",
     "AsyncWeaviateClient",
     "Field",
     "Model",
@@ -14,6 +15,7 @@ EXPECTED_TOP = [
     "Ref",
     "Refs",
     "RetryPolicy",
+    "Session",
     "Timeout",
     "WeaviateClient",
     "__version__",

@@ -8,7 +8,7 @@ from tests.unit._scripted import http_calls, reply, run
 from weavorm import errors
 from weavorm.engine._protocol import rbac as ops
 from weavorm.engine._protocol.calls import HttpCall, Parallel
-from weavorm.engine._protocol.rbac_models import role_from_weaviate
+from weavorm.engine._protocol.rbac_roles import role_from_weaviate
 from weavorm.engine.rbac import (
     Actions,
     CollectionsAction,

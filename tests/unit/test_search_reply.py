@@ -78,7 +78,9 @@ def test_scalar_property_values() -> None:
             blob=value(blob_value="aGk="),
             null=value(null_value=0),
             empty=P.Value(),
-            obj=value(object_value=props(inner=value(int_value=1), deeper=value(object_value=props()))),
+            obj=value(
+                object_value=props(inner=value(int_value=1), deeper=value(object_value=props()))
+            ),
         )
     )
     assert decoded["text"] == "hi"
@@ -115,9 +117,7 @@ def test_list_property_values() -> None:
             dates=value(list_value=lv(date_values=P.DateValues(values=["2020-01-01T00:00:00Z"]))),
             uuids=value(list_value=lv(uuid_values=P.UuidValues(values=[str(U2)]))),
             objects=value(
-                list_value=lv(
-                    object_values=P.ObjectValues(values=[props(h=value(text_value="x"))])
-                )
+                list_value=lv(object_values=P.ObjectValues(values=[props(h=value(text_value="x"))]))
             ),
             nothing=value(list_value=lv()),
         )
@@ -295,9 +295,7 @@ def test_group_by_reply() -> None:
             values=[generative_pb2.GenerativeReply(result="ml text")]
         ),
     )
-    parsed = parse_reply(
-        search_get_pb2.SearchReply(group_by_results=[group, other]), group_by=True
-    )
+    parsed = parse_reply(search_get_pb2.SearchReply(group_by_results=[group, other]), group_by=True)
     assert isinstance(parsed, GroupByResult)
     db = parsed.groups["db"]
     assert (db.name, db.number_of_objects, db.rerank_score) == ("db", 2, pytest.approx(0.9))

@@ -10,9 +10,29 @@ from weavorm.engine.aggregate_types import (
     GroupByAggregate,
     Metrics,
 )
+from weavorm.engine.boost import Boost
 from weavorm.engine.client import WeaviateClient
 from weavorm.engine.client_async import AsyncWeaviateClient
 from weavorm.engine.connect import connect, connect_async, connect_embedded
+from weavorm.engine.filters import Filter
+from weavorm.engine.generative_config import GenerativeConfig, GenerativeParameters
+from weavorm.engine.options import (
+    BM25Operator,
+    Diversity,
+    GroupBy,
+    HybridFusion,
+    HybridVector,
+    MetadataQuery,
+    Move,
+    NearMediaType,
+    NearVector,
+    QueryNested,
+    QueryReference,
+    Rerank,
+    Sort,
+    TargetVectors,
+)
+from weavorm.engine.results import GroupByResult, Object, QueryResult
 from weavorm.engine.telemetry import RequestEvent
 from weavorm.engine.tenants_types import Tenant, TenantActivityStatus
 
@@ -21,13 +41,34 @@ __all__ = [
     "AggregateResult",
     "AsyncWeaviateClient",
     "Auth",
+    "BM25Operator",
+    "Boost",
     "ConnectionConfig",
+    "Diversity",
+    "Filter",
+    "GenerativeConfig",
+    "GenerativeParameters",
     "GraphQLResult",
+    "GroupBy",
     "GroupByAggregate",
+    "GroupByResult",
     "HttpReply",
+    "HybridFusion",
+    "HybridVector",
+    "MetadataQuery",
     "Metrics",
+    "Move",
+    "NearMediaType",
+    "NearVector",
+    "Object",
+    "QueryNested",
+    "QueryReference",
+    "QueryResult",
     "RequestEvent",
+    "Rerank",
     "RetryPolicy",
+    "Sort",
+    "TargetVectors",
     "Tenant",
     "TenantActivityStatus",
     "Timeout",

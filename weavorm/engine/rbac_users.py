@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Literal, overload
 
 from weavorm.engine._protocol import rbac as ops
-from weavorm.engine._protocol.rbac_models import OwnUser, Role, RoleBase, UserDB
+from weavorm.engine._protocol.rbac_roles import OwnUser, Role, RoleBase, UserDB
 from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
 
 __all__ = [

@@ -128,7 +128,8 @@ class QuerySet(Generic[M]):
 
     def _adopt(self, binding: Binding, objs: list[M]) -> list[M]:
         if binding.session is not None:
-            return binding.session._weavorm_adopt(objs)  # type: ignore[no-any-return]
+            fully = self._query.only is None and self._query.vectors is True
+            return binding.session._weavorm_adopt(objs, fully_loaded=fully)  # type: ignore[no-any-return]
         return objs
 
     def _to_models(self, objects: Iterable[Object]) -> list[M]:

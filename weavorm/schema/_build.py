@@ -17,16 +17,18 @@ __all__ = ["collection_config", "create_all", "drop_all", "resolve_models"]
 
 
 def _property(prop: PropertyInfo) -> Any:
-    from weavorm.config import Property
+    from weavorm.config import DataType, Property, Tokenization
 
     spec = prop.spec
     nested = [_property(p) for p in prop.nested] if prop.nested else None
     try:
         return Property(
             prop.name,
-            prop.data_type,
+            DataType(prop.data_type),
             description=spec.description,
-            tokenization=spec.tokenization if prop.data_type in ("text", "text[]") else None,
+            tokenization=Tokenization(spec.tokenization)
+            if spec.tokenization is not None and prop.data_type in ("text", "text[]")
+            else None,
             index_filterable=spec.index_filterable,
             index_searchable=spec.index_searchable,
             index_range_filters=spec.index_range_filters,

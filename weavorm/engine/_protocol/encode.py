@@ -311,6 +311,13 @@ def to_json_value(value: Any, *, field: str = "value") -> Any:
         return [to_json_value(item, field=field) for item in value]
     if hasattr(value, "item") and callable(value.item):  # numpy scalar
         return value.item()
+    if hasattr(value, "latitude") and hasattr(value, "longitude"):  # e.g. a read result
+        return {"latitude": float(value.latitude), "longitude": float(value.longitude)}
+    if isinstance(getattr(value, "input", None), str) and hasattr(value, "default_country"):
+        phone = {"input": value.input}
+        if value.default_country:
+            phone["defaultCountry"] = value.default_country
+        return phone
     raise ConfigError(
         f"cannot send a value of type {type(value).__name__} for {field!r}",
         field=field,

@@ -22,17 +22,19 @@ from weavorm.engine._protocol.ops_common import (
     segment,
 )
 from weavorm.engine._protocol.rbac_models import (
+    PermissionsInput,
+    flatten_permissions,
+    merge_permissions,
+)
+from weavorm.engine._protocol.rbac_roles import (
     GroupAssignment,
     GroupTypes,
     OwnUser,
-    PermissionsInput,
     Role,
     RoleBase,
     UserAssignment,
     UserDB,
     UserTypes,
-    flatten_permissions,
-    merge_permissions,
     role_from_weaviate,
 )
 from weavorm.errors import ConfigError, WeavormError

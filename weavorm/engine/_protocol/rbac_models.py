@@ -1,4 +1,4 @@
-"""RBAC types: actions, permissions and their builders, roles, users and groups.
+"""RBAC permissions: actions, the :class:`Permission` type and its builders.
 
 A :class:`Permission` is one resource (a collection, a tenant, a role, ...) with a
 set of actions on it; builders such as ``Permissions.collections(collection="Article",
@@ -8,8 +8,7 @@ read_config=True)`` return lists of them, ready for ``client.roles.create``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any, Literal
 
@@ -25,28 +24,20 @@ __all__ = [
     "CollectionsAction",
     "DataAction",
     "GroupAction",
-    "GroupAssignment",
-    "GroupTypes",
     "MCPAction",
     "NamespacesAction",
     "NodesAction",
-    "OwnUser",
     "Permission",
     "Permissions",
     "PermissionsInput",
     "ReplicateAction",
-    "Role",
-    "RoleBase",
     "RoleScope",
     "RolesAction",
     "TenantsAction",
-    "UserAssignment",
-    "UserDB",
-    "UserTypes",
     "UsersAction",
     "flatten_permissions",
     "merge_permissions",
-    "role_from_weaviate",
+    "permission_from_weaviate",
 ]
 
 
@@ -586,94 +577,6 @@ class Permissions:
         )
 
 
-# -- roles, users, groups ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RoleBase:
-    """A role known by name only.
-
-    Attributes:
-        name: The role's name.
-    """
-
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class Role(RoleBase):
-    """A role and its permissions (same resource merged into one entry).
-
-    Attributes:
-        permissions: The permissions.
-    """
-
-    permissions: list[Permission] = field(default_factory=list)
-
-    def _of(self, domain: str) -> list[Permission]:
-        return [p for p in self.permissions if p.domain == domain]
-
-    @property
-    def alias_permissions(self) -> list[Permission]:
-        """Permissions on aliases."""
-        return self._of("aliases")
-
-    @property
-    def backups_permissions(self) -> list[Permission]:
-        """Permissions on backups."""
-        return self._of("backups")
-
-    @property
-    def cluster_permissions(self) -> list[Permission]:
-        """Permissions on the cluster."""
-        return self._of("cluster")
-
-    @property
-    def collections_permissions(self) -> list[Permission]:
-        """Permissions on collection definitions."""
-        return self._of("collections")
-
-    @property
-    def data_permissions(self) -> list[Permission]:
-        """Permissions on objects."""
-        return self._of("data")
-
-    @property
-    def groups_permissions(self) -> list[Permission]:
-        """Permissions on groups."""
-        return self._of("groups")
-
-    @property
-    def mcp_permissions(self) -> list[Permission]:
-        """Permissions on the MCP endpoint."""
-        return self._of("mcp")
-
-    @property
-    def nodes_permissions(self) -> list[Permission]:
-        """Permissions on nodes."""
-        return self._of("nodes")
-
-    @property
-    def replicate_permissions(self) -> list[Permission]:
-        """Permissions on replica movement."""
-        return self._of("replicate")
-
-    @property
-    def roles_permissions(self) -> list[Permission]:
-        """Permissions on roles."""
-        return self._of("roles")
-
-    @property
-    def tenants_permissions(self) -> list[Permission]:
-        """Permissions on tenants."""
-        return self._of("tenants")
-
-    @property
-    def users_permissions(self) -> list[Permission]:
-        """Permissions on users."""
-        return self._of("users")
-
-
 def merge_permissions(permissions: Iterable[Permission]) -> list[Permission]:
     """Join permissions on the same resource into one with all their actions."""
     merged: dict[tuple[str, tuple[tuple[str, str | None], ...]], Permission] = {}
@@ -686,7 +589,8 @@ def merge_permissions(permissions: Iterable[Permission]) -> list[Permission]:
     return list(merged.values())
 
 
-def _permission_from_weaviate(data: Mapping[str, Any]) -> Permission | None:
+def permission_from_weaviate(data: Mapping[str, Any]) -> Permission | None:
+    """A :class:`Permission` from one server permission object (None for unknown actions)."""
     action_name = str(data.get("action") or "")
     domain = _ACTION_DOMAIN.get(action_name)
     if domain is None:
@@ -701,98 +605,3 @@ def _permission_from_weaviate(data: Mapping[str, Any]) -> Permission | None:
             value = None
         resource[attr] = str(value) if value is not None else None
     return Permission(domain=domain, actions=frozenset({enum(action_name)}), **resource)
-
-
-def role_from_weaviate(data: Mapping[str, Any]) -> Role:
-    """A :class:`Role` from the server's role JSON (unknown actions are skipped)."""
-    perms = [
-        p
-        for p in (
-            _permission_from_weaviate(item)
-            for item in data.get("permissions") or []
-            if isinstance(item, dict)
-        )
-        if p is not None
-    ]
-    return Role(str(data.get("name") or ""), merge_permissions(perms))
-
-
-class UserTypes(str, Enum):
-    """Where a user comes from."""
-
-    DB_DYNAMIC = "db_user"
-    DB_STATIC = "db_env_user"
-    OIDC = "oidc"
-
-
-class GroupTypes(str, Enum):
-    """Where a group comes from."""
-
-    OIDC = "oidc"
-
-
-@dataclass(frozen=True, slots=True)
-class UserAssignment:
-    """A user holding a role.
-
-    Attributes:
-        user_id: The user.
-        user_type: Its kind.
-    """
-
-    user_id: str
-    user_type: UserTypes
-
-
-@dataclass(frozen=True, slots=True)
-class GroupAssignment:
-    """A group holding a role.
-
-    Attributes:
-        group_id: The group.
-        group_type: Its kind.
-    """
-
-    group_id: str
-    group_type: GroupTypes
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OwnUser:
-    """The user the client is authenticated as.
-
-    Attributes:
-        user_id: Its id.
-        roles: Its roles by name.
-        groups: Its groups.
-    """
-
-    user_id: str
-    roles: dict[str, Role]
-    groups: list[str]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class UserDB:
-    """A database user.
-
-    ``db_user``: created through the API; ``db_env_user``: configured with
-    ``AUTHENTICATION_APIKEY_USERS``.
-
-    Attributes:
-        user_id: Its id.
-        role_names: The roles it holds.
-        user_type: ``db_user`` or ``db_env_user``.
-        active: Whether it may log in.
-        created_at: When it was created, when reported.
-        last_used_time: When it last authenticated, when asked for and known.
-        api_key_first_letters: The start of its API key, when reported.
-    """
-
-    user_id: str
-    role_names: list[str]
-    user_type: UserTypes
-    active: bool
-    created_at: datetime | None = None
-    last_used_time: datetime | None = None
-    api_key_first_letters: str | None = None

@@ -108,7 +108,8 @@ def _phone(p: properties_pb2.PhoneNumber) -> PhoneNumber:
     )
 
 
-_DECODERS: dict[str, Callable[[properties_pb2.Value], Any]] = {
+_DECODERS: dict[str | None, Callable[[properties_pb2.Value], Any]] = {
+    None: lambda v: None,
     "text_value": lambda v: v.text_value,
     "int_value": lambda v: v.int_value,
     "number_value": lambda v: v.number_value,
@@ -128,15 +129,13 @@ _DECODERS: dict[str, Callable[[properties_pb2.Value], Any]] = {
 
 def decode_value(value: properties_pb2.Value) -> Any:
     """The Python value of one property value."""
-    kind = value.WhichOneof("kind")
-    if kind is None:
-        return None
-    return _DECODERS[kind](value)
+    return _DECODERS[value.WhichOneof("kind")](value)
 
 
 def decode_properties(props: properties_pb2.Properties) -> dict[str, Any]:
     """Property name -> Python value."""
-    return {name: decode_value(value) for name, value in props.fields.items()}
+    decoders = _DECODERS
+    return {name: decoders[v.WhichOneof("kind")](v) for name, v in props.fields.items()}
 
 
 # ----------------------------------------------------------------------------- objects

@@ -34,8 +34,6 @@ def _options(config: ConnectionConfig) -> list[tuple[str, Any]]:
         ("grpc.max_send_message_length", size),
         ("grpc.max_receive_message_length", size),
         ("grpc.enable_retries", 0),
-        ("grpc.keepalive_time_ms", 30_000),
-        ("grpc.keepalive_permit_without_calls", 1),
     ]
 
 

@@ -1,0 +1,599 @@
+"""``Session`` and ``AsyncSession``: a unit of work over one client.
+
+Vocabulary after SQLAlchemy's ORM session: objects are *transient* (never added),
+*pending* (added, not yet stored), *persistent* (stored and tracked), *deleted*
+(marked for deletion) or *detached* (no longer tracked). The identity map keeps one
+instance per (collection, tenant, id). Changes are found by comparing each persistent
+object with a snapshot taken when it was loaded or last flushed.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from enum import Enum
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from weavorm.engine._protocol import data as data_ops
+from weavorm.engine._protocol.batch import error_message
+from weavorm.engine._protocol.calls import Call, parallel
+from weavorm.engine._protocol.context import CollectionContext
+from weavorm.engine._protocol.filters import filter_to_grpc
+from weavorm.engine.filters import Filter
+from weavorm.errors import FlushError, QueryError, WeavormError
+from weavorm.odm import persist, writes
+from weavorm.odm.session.planner import Change, ChangeKind, FlushPlan, plan_flush
+
+if TYPE_CHECKING:
+    from weavorm.engine import AsyncWeaviateClient, WeaviateClient
+    from weavorm.odm.model import Model
+    from weavorm.odm.queryset import QuerySet
+
+__all__ = ["AsyncSession", "ObjectState", "Session"]
+
+M = TypeVar("M", bound="Model")
+Key = tuple[str, str | None, UUID]
+
+
+class ObjectState(str, Enum):
+    """The life-cycle state of a model instance with respect to a session."""
+
+    TRANSIENT = "transient"
+    PENDING = "pending"
+    PERSISTENT = "persistent"
+    DELETED = "deleted"
+    DETACHED = "detached"
+
+
+@dataclass(slots=True)
+class _Entry:
+    obj: Model
+    state: ObjectState
+    tenant: str | None
+    snapshot: dict[str, Any] | None = None
+    fully_loaded: bool = False
+
+
+@dataclass(slots=True)
+class _Outcome:
+    failed: dict[int, str] = field(default_factory=dict)
+    ref_failed: set[int] = field(default_factory=set)
+
+
+def _value_snapshot(value: Any) -> Any:
+    from weavorm.odm.refs import Ref
+
+    if isinstance(value, Ref):
+        return ("ref", value.id)
+    if isinstance(value, list) and value and isinstance(value[0], Ref):
+        return [("ref", r.id) for r in value]
+    return copy.deepcopy(value)
+
+
+def snapshot(obj: Model) -> dict[str, Any]:
+    """The comparable state of ``obj``: loaded fields, references by id, vectors."""
+    names = type(obj).model_fields
+    return {k: _value_snapshot(v) for k, v in obj.__dict__.items() if k in names and k != "id"}
+
+
+def changed_fields(obj: Model, before: dict[str, Any]) -> frozenset[str]:
+    """Attributes whose value differs from the snapshot ``before``."""
+    now = snapshot(obj)
+    return frozenset(k for k in set(now) | set(before) if now.get(k) != before.get(k))
+
+
+class _SessionBase:
+    """Everything that needs no I/O; the sync and async sessions add the drivers."""
+
+    def __init__(
+        self, client: Any, *, tenant: str | None = None, consistency: str | None = None
+    ) -> None:
+        ctx = CollectionContext(name="X").with_tenant(tenant).with_consistency(consistency)
+        self.client = client
+        self.tenant = ctx.tenant
+        self.consistency = ctx.consistency
+        self._entries: dict[Key, _Entry] = {}
+        self._closed = False
+
+    # -- identity map -------------------------------------------------------------------
+
+    def _key(self, obj: Model, tenant: str | None = None) -> Key:
+        return (type(obj).collection_name(), tenant or self.tenant, obj.id)
+
+    def _entry(self, obj: Model) -> _Entry | None:
+        entry = self._entries.get(self._key(obj))
+        return entry if entry is not None and entry.obj is obj else None
+
+    def state_of(self, obj: Model) -> ObjectState:
+        """The state of ``obj`` in this session."""
+        entry = self._entry(obj)
+        if entry is not None:
+            return entry.state
+        if obj._weavorm_state == "detached":
+            return ObjectState.DETACHED
+        return ObjectState.TRANSIENT
+
+    def _weavorm_session_client(self) -> Any:
+        return self.client
+
+    def _weavorm_adopt(self, objs: list[M], *, fully_loaded: bool = False) -> list[M]:
+        """Put loaded objects into the identity map; known ids give the tracked instance."""
+        out: list[M] = []
+        for obj in objs:
+            key = self._key(obj)
+            entry = self._entries.get(key)
+            if entry is not None:
+                out.append(entry.obj)  # type: ignore[arg-type]
+                continue
+            self._entries[key] = _Entry(
+                obj, ObjectState.PERSISTENT, self.tenant, snapshot(obj), fully_loaded
+            )
+            obj._weavorm_state = "session"
+            out.append(obj)
+        return out
+
+    # -- unit of work -------------------------------------------------------------------
+
+    def add(self, obj: Model) -> None:
+        """Add a new object (pending until flushed) or re-attach a detached one."""
+        self._check_open()
+        key = self._key(obj)
+        entry = self._entries.get(key)
+        if entry is not None:
+            if entry.obj is not obj:
+                raise QueryError(
+                    f"another {type(obj).__name__} instance with id {obj.id} is already in "
+                    "this session; change that instance instead"
+                )
+            if entry.state is ObjectState.DELETED:
+                entry.state = ObjectState.PERSISTENT
+            return
+        if obj._weavorm_state == "detached":
+            self._entries[key] = _Entry(obj, ObjectState.PERSISTENT, self.tenant, None, False)
+        else:
+            self._entries[key] = _Entry(obj, ObjectState.PENDING, self.tenant)
+        obj._weavorm_state = "session"
+
+    def add_all(self, objs: Iterable[Model]) -> None:
+        """:meth:`add` each object."""
+        for obj in objs:
+            self.add(obj)
+
+    def delete(self, obj: Model) -> None:
+        """Mark ``obj`` for deletion (a pending object is simply dropped)."""
+        self._check_open()
+        entry = self._entry(obj)
+        if entry is None:
+            raise QueryError(
+                f"{type(obj).__name__} {obj.id} is not in this session; add() or get() it first"
+            )
+        if entry.state is ObjectState.PENDING:
+            self.expunge(obj)
+        else:
+            entry.state = ObjectState.DELETED
+
+    def expunge(self, obj: Model) -> None:
+        """Stop tracking ``obj`` (it becomes detached; pending changes to it are dropped)."""
+        entry = self._entry(obj)
+        if entry is not None:
+            del self._entries[self._key(obj)]
+            obj._weavorm_state = "detached" if entry.state is not ObjectState.PENDING else None
+
+    @property
+    def new(self) -> list[Model]:
+        """Pending objects (added, not stored yet)."""
+        return [e.obj for e in self._entries.values() if e.state is ObjectState.PENDING]
+
+    @property
+    def dirty(self) -> list[Model]:
+        """Persistent objects changed since they were loaded or flushed."""
+        return [
+            e.obj
+            for e in self._entries.values()
+            if e.state is ObjectState.PERSISTENT
+            and (e.snapshot is None or changed_fields(e.obj, e.snapshot))
+        ]
+
+    @property
+    def deleted(self) -> list[Model]:
+        """Objects marked for deletion."""
+        return [e.obj for e in self._entries.values() if e.state is ObjectState.DELETED]
+
+    def __contains__(self, obj: Model) -> bool:
+        return self._entry(obj) is not None
+
+    def __iter__(self) -> Iterator[Model]:
+        return iter([e.obj for e in self._entries.values()])
+
+    def _changes(self) -> tuple[list[Change], list[_Entry]]:
+        changes: list[Change] = []
+        entries: list[_Entry] = []
+        for entry in self._entries.values():
+            obj = entry.obj
+            if entry.state is ObjectState.PENDING:
+                writes.fire("pre_save", [obj], created=True)
+                changes.append(Change(obj, ChangeKind.INSERT, entry.tenant))
+            elif entry.state is ObjectState.DELETED:
+                changes.append(Change(obj, ChangeKind.DELETE, entry.tenant))
+            elif entry.state is ObjectState.PERSISTENT:
+                if entry.snapshot is None:
+                    changed = frozenset(
+                        k for k in obj.__dict__ if k in type(obj).model_fields and k != "id"
+                    )
+                else:
+                    changed = changed_fields(obj, entry.snapshot)
+                if not changed:
+                    continue
+                writes.fire("pre_save", [obj], created=False)
+                changes.append(
+                    Change(obj, ChangeKind.UPDATE, entry.tenant, changed, entry.fully_loaded)
+                )
+            else:
+                continue
+            entries.append(entry)
+        return changes, entries
+
+    def plan(self) -> FlushPlan:
+        """A dry run of :meth:`flush`: objects per operation, requests, re-vectorized vectors."""
+        return plan_flush(self._changes_without_hooks(), max_bytes=self._max_bytes())
+
+    def _changes_without_hooks(self) -> list[Change]:
+        out: list[Change] = []
+        for entry in self._entries.values():
+            obj = entry.obj
+            if entry.state is ObjectState.PENDING:
+                out.append(Change(obj, ChangeKind.INSERT, entry.tenant))
+            elif entry.state is ObjectState.DELETED:
+                out.append(Change(obj, ChangeKind.DELETE, entry.tenant))
+            elif entry.state is ObjectState.PERSISTENT and entry.snapshot is not None:
+                changed = changed_fields(obj, entry.snapshot)
+                if changed:
+                    out.append(
+                        Change(obj, ChangeKind.UPDATE, entry.tenant, changed, entry.fully_loaded)
+                    )
+        return out
+
+    def _max_bytes(self) -> int:
+        driver = getattr(self.client, "_driver", None)
+        return int(getattr(driver, "grpc_max_message_size", 104_858_000))
+
+    def _ctx(self, collection: str, tenant: str | None) -> CollectionContext:
+        ctx = CollectionContext(name=collection, grpc_max_message_size=self._max_bytes())
+        return ctx.with_tenant(tenant).with_consistency(self.consistency)
+
+    def _flush_op(self, changes: list[Change], plan: FlushPlan) -> Generator[Call, Any, _Outcome]:
+        """Execute ``plan``; failures are recorded per change index, never dropped."""
+        outcome = _Outcome()
+        position = {id(c.obj): i for i, c in enumerate(changes)}
+        for group in plan.upserts:
+            ctx = self._ctx(group.collection, group.tenant)
+            data = []
+            for write in group.writes:
+                obj = write.obj
+                item = persist.data_object(obj, references=write.kind is ChangeKind.UPDATE)
+                vector = item.vector
+                if write.recomputed_vectors:
+                    if isinstance(vector, dict):
+                        vector = {
+                            k: v for k, v in vector.items() if k not in write.recomputed_vectors
+                        } or None
+                    elif "default" in write.recomputed_vectors:
+                        vector = None
+                data.append(
+                    type(item)(
+                        properties=item.properties,
+                        uuid=item.uuid,
+                        vector=vector,
+                        references=item.references,
+                    )
+                )
+            try:
+                result = yield from data_ops.insert_many(ctx, data)
+            except WeavormError as exc:
+                for write in group.writes:
+                    outcome.failed[position[id(write.obj)]] = str(exc)
+                continue
+            for index, error in result.errors.items():
+                outcome.failed[position[id(group.writes[index].obj)]] = error.message
+        if plan.merges:
+            calls = [
+                writes.merge_call(
+                    self._ctx(type(w.obj).collection_name(), changes[position[id(w.obj)]].tenant),
+                    w.obj,
+                    w.fields,
+                )
+                for w in plan.merges
+            ]
+            replies = yield from parallel(calls, concurrency=8)
+            for write, reply in zip(plan.merges, replies, strict=True):
+                if isinstance(reply, WeavormError):
+                    outcome.failed[position[id(write.obj)]] = error_message(reply)
+        for refs in plan.references:
+            ctx = self._ctx(refs.collection, refs.tenant)
+            todo = [
+                (obj, ref)
+                for obj, ref in refs.references
+                if position[id(obj)] not in outcome.failed
+            ]
+            if not todo:
+                continue
+            try:
+                ref_result = yield from data_ops.reference_add_many(ctx, [r for _, r in todo])
+            except WeavormError as exc:
+                for obj, _ in todo:
+                    outcome.ref_failed.add(position[id(obj)])
+                    outcome.failed.setdefault(position[id(obj)], f"references: {exc}")
+                continue
+            for index, ref_error in ref_result.errors.items():
+                obj = todo[index][0]
+                outcome.ref_failed.add(position[id(obj)])
+                outcome.failed.setdefault(position[id(obj)], f"reference: {ref_error.message}")
+        for deletion in plan.deletes:
+            ctx = self._ctx(deletion.collection, deletion.tenant)
+            writes.fire("pre_delete", deletion.objects)
+            where = Filter.by_id().contains_any([o.id for o in deletion.objects])
+            try:
+                deleted = yield from data_ops.delete_many(ctx, filter_to_grpc(where), verbose=True)
+            except WeavormError as exc:
+                for obj in deletion.objects:
+                    outcome.failed[position[id(obj)]] = str(exc)
+                continue
+            bad = {str(o.uuid): o.error for o in deleted.objects if not o.successful}
+            for obj in deletion.objects:
+                if str(obj.id) in bad:
+                    outcome.failed[position[id(obj)]] = bad[str(obj.id)] or "not deleted"
+            writes.fire("post_delete", [o for o in deletion.objects if str(o.id) not in bad])
+        return outcome
+
+    def _apply(self, changes: list[Change], entries: list[_Entry], outcome: _Outcome) -> None:
+        landed: set[int] = set()
+        for index, (change, entry) in enumerate(zip(changes, entries, strict=True)):
+            if index in outcome.failed and index not in outcome.ref_failed:
+                continue
+            obj = change.obj
+            if change.kind is ChangeKind.DELETE:
+                self._entries.pop(self._key(obj, entry.tenant), None)
+                obj._weavorm_state = None
+                continue
+            new_snapshot = snapshot(obj)
+            if index in outcome.ref_failed:
+                for ref in type(obj).weavorm_info().references:
+                    new_snapshot[ref] = None
+            entry.snapshot = new_snapshot
+            if change.kind is ChangeKind.INSERT:
+                entry.fully_loaded = True
+            entry.state = ObjectState.PERSISTENT
+            landed.add(id(obj))
+        for change in changes:
+            if id(change.obj) in landed and change.kind is not ChangeKind.DELETE:
+                writes.fire("post_save", [change.obj], created=change.kind is ChangeKind.INSERT)
+        if outcome.failed:
+            failed = [changes[i].obj for i in sorted(outcome.failed)]
+            first = outcome.failed[min(outcome.failed)]
+            raise FlushError(
+                f"flush failed for {len(outcome.failed)} of {len(changes)} changes "
+                f"(they stay pending; commit() again retries only them). First: {first}",
+                errors=dict(sorted(outcome.failed.items())),
+                failed=failed,
+            )
+
+    def _rollback(self) -> None:
+        for key, entry in list(self._entries.items()):
+            if entry.state is ObjectState.PENDING:
+                del self._entries[key]
+                entry.obj._weavorm_state = None
+            elif entry.state is ObjectState.DELETED:
+                entry.state = ObjectState.PERSISTENT
+            if entry.state is ObjectState.PERSISTENT and entry.snapshot is not None:
+                for name in changed_fields(entry.obj, entry.snapshot):
+                    if name in entry.snapshot and not isinstance(
+                        entry.snapshot[name], tuple | list
+                    ):
+                        entry.obj.__dict__[name] = copy.deepcopy(entry.snapshot[name])
+
+    def _close(self) -> None:
+        for entry in self._entries.values():
+            entry.obj._weavorm_state = "detached"
+        self._entries.clear()
+        self._closed = True
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise QueryError("this session is closed")
+
+    def _query_for_get(self, model: type[M], id: UUID | str) -> QuerySet[M]:
+        return model.objects.using(self).with_vector().filter(id=id)
+
+
+class Session(_SessionBase):
+    """A unit of work on a :class:`~weavorm.engine.WeaviateClient`.
+
+    ``with Session(client) as s:`` — leaving the block without :meth:`commit`
+    discards pending changes.
+    """
+
+    def __init__(
+        self,
+        client: WeaviateClient,
+        *,
+        tenant: str | None = None,
+        consistency: str | None = None,
+    ) -> None:
+        super().__init__(client, tenant=tenant, consistency=consistency)
+
+    @classmethod
+    @contextmanager
+    def begin(
+        cls,
+        client: WeaviateClient,
+        *,
+        tenant: str | None = None,
+        consistency: str | None = None,
+    ) -> Iterator[Session]:
+        """A session that commits when the block succeeds and rolls back otherwise."""
+        session = cls(client, tenant=tenant, consistency=consistency)
+        try:
+            yield session
+            session.commit()
+        finally:
+            session.close()
+
+    def get(self, model: type[M], id: UUID | str) -> M | None:
+        """The object with ``id`` (from the identity map when already here), or None."""
+        uid = id if isinstance(id, UUID) else UUID(str(id))
+        entry = self._entries.get((model.collection_name(), self.tenant, uid))
+        if entry is not None:
+            return entry.obj if entry.state is not ObjectState.DELETED else None  # type: ignore[return-value]
+        return self._query_for_get(model, uid).first()
+
+    def query(self, model: type[M]) -> QuerySet[M]:
+        """A QuerySet whose results go through this session's identity map."""
+        return model.objects.using(self)
+
+    def refresh(self, obj: Model) -> None:
+        """Reload ``obj``'s fields and vectors from the server (local changes are lost)."""
+        entry = self._entry(obj)
+        fresh = type(obj).objects.using(self.client).with_vector().filter(id=obj.id).first()
+        if fresh is None:
+            raise type(obj).DoesNotExist(f"{type(obj).__name__} {obj.id} no longer exists")
+        for name in type(obj).model_fields:
+            if name in fresh.__dict__:
+                obj.__dict__[name] = fresh.__dict__[name]
+        obj._search_meta = fresh._search_meta
+        if entry is not None:
+            entry.snapshot = snapshot(obj)
+            entry.fully_loaded = True
+            entry.state = ObjectState.PERSISTENT
+
+    def flush(self) -> None:
+        """Send pending changes: upserts, merges, references, deletes.
+
+        Raises:
+            FlushError: some changes failed (each with the server's message); those stay
+                pending, the rest are persistent.
+        """
+        self._check_open()
+        changes, entries = self._changes()
+        if not changes:
+            return
+        plan = plan_flush(changes, max_bytes=self._max_bytes())
+        outcome = self.client._driver.run(self._flush_op(changes, plan))
+        self._apply(changes, entries, outcome)
+
+    def commit(self) -> None:
+        """Flush everything. (Weaviate has no transactions: what landed stays.)"""
+        self.flush()
+
+    def rollback(self) -> None:
+        """Discard pending changes: new objects are dropped, changed objects reverted."""
+        self._rollback()
+
+    def close(self) -> None:
+        """Discard pending changes and detach every object."""
+        self._rollback()
+        self._close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncSession(_SessionBase):
+    """The async twin of :class:`Session` (``async with AsyncSession(client) as s``)."""
+
+    def __init__(
+        self,
+        client: AsyncWeaviateClient,
+        *,
+        tenant: str | None = None,
+        consistency: str | None = None,
+    ) -> None:
+        super().__init__(client, tenant=tenant, consistency=consistency)
+
+    @classmethod
+    @asynccontextmanager
+    async def begin(
+        cls,
+        client: AsyncWeaviateClient,
+        *,
+        tenant: str | None = None,
+        consistency: str | None = None,
+    ) -> AsyncIterator[AsyncSession]:
+        """A session that commits when the block succeeds and rolls back otherwise."""
+        session = cls(client, tenant=tenant, consistency=consistency)
+        try:
+            yield session
+            await session.commit()
+        finally:
+            await session.close()
+
+    async def get(self, model: type[M], id: UUID | str) -> M | None:
+        """The object with ``id`` (from the identity map when already here), or None."""
+        uid = id if isinstance(id, UUID) else UUID(str(id))
+        entry = self._entries.get((model.collection_name(), self.tenant, uid))
+        if entry is not None:
+            return entry.obj if entry.state is not ObjectState.DELETED else None  # type: ignore[return-value]
+        return await self._query_for_get(model, uid).afirst()
+
+    def query(self, model: type[M]) -> QuerySet[M]:
+        """A QuerySet (use its ``a*`` methods) whose results go through the identity map."""
+        return model.objects.using(self)
+
+    async def refresh(self, obj: Model) -> None:
+        """Reload ``obj`` from the server (local changes are lost)."""
+        entry = self._entry(obj)
+        fresh = await type(obj).objects.using(self.client).with_vector().filter(id=obj.id).afirst()
+        if fresh is None:
+            raise type(obj).DoesNotExist(f"{type(obj).__name__} {obj.id} no longer exists")
+        for name in type(obj).model_fields:
+            if name in fresh.__dict__:
+                obj.__dict__[name] = fresh.__dict__[name]
+        if entry is not None:
+            entry.snapshot = snapshot(obj)
+            entry.fully_loaded = True
+            entry.state = ObjectState.PERSISTENT
+
+    async def flush(self) -> None:
+        """Send pending changes (see :meth:`Session.flush`)."""
+        self._check_open()
+        changes, entries = self._changes()
+        if not changes:
+            return
+        plan = plan_flush(changes, max_bytes=self._max_bytes())
+        outcome = await self.client._driver.run(self._flush_op(changes, plan))
+        self._apply(changes, entries, outcome)
+
+    async def commit(self) -> None:
+        """Flush everything."""
+        await self.flush()
+
+    async def rollback(self) -> None:
+        """Discard pending changes."""
+        self._rollback()
+
+    async def close(self) -> None:
+        """Discard pending changes and detach every object."""
+        self._rollback()
+        self._close()
+
+    async def __aenter__(self) -> AsyncSession:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
