@@ -35,6 +35,15 @@ from weavorm.engine.options import (
 from weavorm.engine.results import GroupByResult, Object, QueryResult
 from weavorm.engine.telemetry import RequestEvent
 from weavorm.engine.tenants_types import Tenant, TenantActivityStatus
+from weavorm.engine.types import (
+    BatchResult,
+    DataObject,
+    DataReference,
+    DeleteManyResult,
+    GeoCoordinate,
+    PhoneNumber,
+    ReferenceToMulti,
+)
 
 __all__ = [
     "AggregateGroupByResult",
@@ -42,12 +51,17 @@ __all__ = [
     "AsyncWeaviateClient",
     "Auth",
     "BM25Operator",
+    "BatchResult",
     "Boost",
     "ConnectionConfig",
+    "DataObject",
+    "DataReference",
+    "DeleteManyResult",
     "Diversity",
     "Filter",
     "GenerativeConfig",
     "GenerativeParameters",
+    "GeoCoordinate",
     "GraphQLResult",
     "GroupBy",
     "GroupByAggregate",
@@ -61,9 +75,11 @@ __all__ = [
     "NearMediaType",
     "NearVector",
     "Object",
+    "PhoneNumber",
     "QueryNested",
     "QueryReference",
     "QueryResult",
+    "ReferenceToMulti",
     "RequestEvent",
     "Rerank",
     "RetryPolicy",

@@ -41,7 +41,12 @@ def _adopt(method: Callable[..., Any], op: Callable[..., Any], *, is_async: bool
     sig = inspect.signature(op)
     params = list(sig.parameters.values())[1:]  # drop ctx
     self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    method.__signature__ = sig.replace(parameters=[self_param, *params])  # type: ignore[attr-defined]
+    returns = sig.return_annotation
+    if isinstance(returns, str) and returns.startswith("Operation[") and returns.endswith("]"):
+        returns = returns[len("Operation[") : -1]  # the method returns what the op returns
+    method.__signature__ = sig.replace(  # type: ignore[attr-defined]
+        parameters=[self_param, *params], return_annotation=returns
+    )
     method.__name__ = op.__name__
     method.__qualname__ = op.__name__
     method.__doc__ = op.__doc__

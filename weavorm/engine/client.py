@@ -119,6 +119,9 @@ class WeaviateClient:
         from weavorm.engine.tokenize import TokenizationNamespace
 
         self.collections = Collections(self._driver)
+        from weavorm.engine.batch import ClientBatchNamespace
+
+        self.batch = ClientBatchNamespace(self._driver)
         self.backup = BackupNamespace(self._driver)
         self.cluster = ClusterNamespace(self._driver)
         self.roles = RolesNamespace(self._driver)

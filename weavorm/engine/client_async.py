@@ -94,6 +94,9 @@ class AsyncWeaviateClient:
         from weavorm.engine.tokenize import AsyncTokenizationNamespace
 
         self.collections = AsyncCollections(self._driver)
+        from weavorm.engine.batch import AsyncClientBatchNamespace
+
+        self.batch = AsyncClientBatchNamespace(self._driver)
         self.backup = AsyncBackupNamespace(self._driver)
         self.cluster = AsyncClusterNamespace(self._driver)
         self.roles = AsyncRolesNamespace(self._driver)

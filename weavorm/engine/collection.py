@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 from weavorm.engine._protocol import aggregate as aggregate_ops
+from weavorm.config import (
+    GenerativeConfig,
+    InvertedIndex,
+    MultiTenancy,
+    NamedVector,
+    ObjectTTL,
+    Property,
+    ReferenceProperty,
+    Replication,
+    RerankerConfig,
+    Sharding,
+    VectorIndexConfig,
+    VectorizerConfig,
+    collection_to_dict,
+)
 from weavorm.engine._protocol import collections as ops
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
 from weavorm.engine.aggregate import AggregateNamespace, AsyncAggregateNamespace
+from weavorm.engine.backup import AsyncCollectionBackupNamespace, CollectionBackupNamespace
+from weavorm.engine.batch import AsyncCollectionBatchNamespace, CollectionBatchNamespace
+from weavorm.engine.collection_config import AsyncConfigNamespace, ConfigNamespace
 from weavorm.engine.data import AsyncDataNamespace, DataNamespace
 from weavorm.engine.generate import AsyncGenerateNamespace, GenerateNamespace
 from weavorm.engine.query import AsyncQueryNamespace, QueryNamespace
+from weavorm.engine.results import Object
 from weavorm.engine.tenants import AsyncTenantsNamespace, TenantsNamespace
 
 __all__ = ["AsyncCollection", "AsyncCollections", "Collection", "Collections"]
@@ -34,6 +53,8 @@ class Collection:
         self.aggregate = AggregateNamespace(driver, ctx)
         self.tenants = TenantsNamespace(driver, ctx)
         self.config = ConfigNamespace(driver, ctx)
+        self.batch = CollectionBatchNamespace(driver, ctx)
+        self.backup = CollectionBackupNamespace(driver, ctx)
 
     @property
     def name(self) -> str:
@@ -62,6 +83,20 @@ class Collection:
         """Whether the collection exists on the server."""
         return self._driver.run(ops.exists(self._ctx.name))
 
+    def iterator(
+        self,
+        *,
+        include_vector: bool | str | Sequence[str] = False,
+        return_properties: Any = None,
+        cache_size: int = 100,
+    ) -> Iterator[Object]:
+        """Every object, fetched page by page with a cursor (constant memory)."""
+        return self.query.iterator(
+            include_vector=include_vector,
+            return_properties=return_properties,
+            cache_size=cache_size,
+        )
+
     def length(self) -> int:
         """The number of objects (of this handle's tenant); ``len(collection)`` too."""
         return self._driver.run(aggregate_ops.count(self._ctx))
@@ -86,6 +121,8 @@ class AsyncCollection:
         self.aggregate = AsyncAggregateNamespace(driver, ctx)
         self.tenants = AsyncTenantsNamespace(driver, ctx)
         self.config = AsyncConfigNamespace(driver, ctx)
+        self.batch = AsyncCollectionBatchNamespace(driver, ctx)
+        self.backup = AsyncCollectionBackupNamespace(driver, ctx)
 
     @property
     def name(self) -> str:
@@ -114,6 +151,20 @@ class AsyncCollection:
         """Whether the collection exists on the server."""
         return await self._driver.run(ops.exists(self._ctx.name))
 
+    def iterator(
+        self,
+        *,
+        include_vector: bool | str | Sequence[str] = False,
+        return_properties: Any = None,
+        cache_size: int = 100,
+    ) -> AsyncIterator[Object]:
+        """Every object, page by page (``async for obj in collection.iterator()``)."""
+        return self.query.iterator(
+            include_vector=include_vector,
+            return_properties=return_properties,
+            cache_size=cache_size,
+        )
+
     async def length(self) -> int:
         """The number of objects (of this handle's tenant)."""
         return await self._driver.run(aggregate_ops.count(self._ctx))
@@ -121,72 +172,6 @@ class AsyncCollection:
     def __repr__(self) -> str:
         extra = f", tenant={self._ctx.tenant!r}" if self._ctx.tenant else ""
         return f"AsyncCollection({self._ctx.name!r}{extra})"
-
-
-class ConfigNamespace:
-    """A collection's configuration: read, update, add properties/references/vectors."""
-
-    def __init__(self, driver: SyncDriver, ctx: CollectionContext) -> None:
-        self._driver = driver
-        self._ctx = ctx
-
-    def get_dict(self) -> dict[str, Any]:
-        """The class JSON as the server reports it."""
-        return self._driver.run(ops.get(self._ctx.name))
-
-    def get_shards(self) -> list[dict[str, Any]]:
-        """Shard name, status and vector queue size of each shard."""
-        return self._driver.run(ops.shards(self._ctx.name, tenant=self._ctx.tenant))
-
-    def add_property_dict(self, prop_json: dict[str, Any]) -> dict[str, Any]:
-        """Add a property (or reference) given as Weaviate property JSON."""
-        return self._driver.run(ops.add_property(self._ctx.name, prop_json))
-
-    def update_dict(self, class_json: dict[str, Any]) -> dict[str, Any]:
-        """Replace the mutable parts of the configuration with ``class_json``."""
-        return self._driver.run(ops.update(self._ctx.name, class_json))
-
-    def update_shards(self, status: str, *, shard_names: Sequence[str] | None = None) -> None:
-        """Set shards ``READY`` or ``READONLY`` (all shards when no names given)."""
-        names = (
-            list(shard_names) if shard_names is not None else [s["name"] for s in self.get_shards()]
-        )
-        for shard in names:
-            self._driver.run(ops.update_shard(self._ctx.name, shard, status))
-
-
-class AsyncConfigNamespace:
-    """The async twin of :class:`ConfigNamespace`."""
-
-    def __init__(self, driver: AsyncDriver, ctx: CollectionContext) -> None:
-        self._driver = driver
-        self._ctx = ctx
-
-    async def get_dict(self) -> dict[str, Any]:
-        """The class JSON as the server reports it."""
-        return await self._driver.run(ops.get(self._ctx.name))
-
-    async def get_shards(self) -> list[dict[str, Any]]:
-        """Shard name, status and vector queue size of each shard."""
-        return await self._driver.run(ops.shards(self._ctx.name, tenant=self._ctx.tenant))
-
-    async def add_property_dict(self, prop_json: dict[str, Any]) -> dict[str, Any]:
-        """Add a property (or reference) given as Weaviate property JSON."""
-        return await self._driver.run(ops.add_property(self._ctx.name, prop_json))
-
-    async def update_dict(self, class_json: dict[str, Any]) -> dict[str, Any]:
-        """Replace the mutable parts of the configuration with ``class_json``."""
-        return await self._driver.run(ops.update(self._ctx.name, class_json))
-
-    async def update_shards(self, status: str, *, shard_names: Sequence[str] | None = None) -> None:
-        """Set shards ``READY`` or ``READONLY`` (all shards when no names given)."""
-        names = (
-            list(shard_names)
-            if shard_names is not None
-            else [s["name"] for s in await self.get_shards()]
-        )
-        for shard in names:
-            await self._driver.run(ops.update_shard(self._ctx.name, shard, status))
 
 
 class Collections:
@@ -203,6 +188,52 @@ class Collections:
     def get(self, name: str) -> Collection:
         """A handle on collection ``name`` (no I/O)."""
         return Collection(self._driver, self._ctx(name))
+
+    def create(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        properties: Sequence[Property | ReferenceProperty] = (),
+        references: Sequence[ReferenceProperty] = (),
+        vectorizer: VectorizerConfig | None = None,
+        vectors: NamedVector | Sequence[NamedVector] | None = None,
+        generative: GenerativeConfig | None = None,
+        reranker: RerankerConfig | None = None,
+        vector_index: VectorIndexConfig | None = None,
+        inverted_index: InvertedIndex | None = None,
+        multi_tenancy: MultiTenancy | None = None,
+        replication: Replication | None = None,
+        sharding: Sharding | None = None,
+        object_ttl: ObjectTTL | None = None,
+    ) -> Collection:
+        """Create a collection from configuration builders.
+
+        The options are the builders of :mod:`weavorm.config` (see
+        :func:`weavorm.config.collection_to_dict`).
+
+        Raises:
+            ConfigError: an invalid setting, before anything is sent.
+            ConflictError / UnprocessableError: the server refused it.
+        """
+        return self.create_from_dict(
+            collection_to_dict(
+                name,
+                description=description,
+                properties=properties,
+                references=references,
+                vectorizer=vectorizer,
+                vectors=vectors,
+                generative=generative,
+                reranker=reranker,
+                vector_index=vector_index,
+                inverted_index=inverted_index,
+                multi_tenancy=multi_tenancy,
+                replication=replication,
+                sharding=sharding,
+                object_ttl=object_ttl,
+            )
+        )
 
     def create_from_dict(self, class_json: dict[str, Any]) -> Collection:
         """Create a collection from Weaviate class JSON."""
@@ -246,6 +277,52 @@ class AsyncCollections:
     def get(self, name: str) -> AsyncCollection:
         """A handle on collection ``name`` (no I/O)."""
         return AsyncCollection(self._driver, self._ctx(name))
+
+    async def create(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        properties: Sequence[Property | ReferenceProperty] = (),
+        references: Sequence[ReferenceProperty] = (),
+        vectorizer: VectorizerConfig | None = None,
+        vectors: NamedVector | Sequence[NamedVector] | None = None,
+        generative: GenerativeConfig | None = None,
+        reranker: RerankerConfig | None = None,
+        vector_index: VectorIndexConfig | None = None,
+        inverted_index: InvertedIndex | None = None,
+        multi_tenancy: MultiTenancy | None = None,
+        replication: Replication | None = None,
+        sharding: Sharding | None = None,
+        object_ttl: ObjectTTL | None = None,
+    ) -> AsyncCollection:
+        """Create a collection from configuration builders (see the sync twin).
+
+        The options are the builders of :mod:`weavorm.config` (see
+        :func:`weavorm.config.collection_to_dict`).
+
+        Raises:
+            ConfigError: an invalid setting, before anything is sent.
+            ConflictError / UnprocessableError: the server refused it.
+        """
+        return await self.create_from_dict(
+            collection_to_dict(
+                name,
+                description=description,
+                properties=properties,
+                references=references,
+                vectorizer=vectorizer,
+                vectors=vectors,
+                generative=generative,
+                reranker=reranker,
+                vector_index=vector_index,
+                inverted_index=inverted_index,
+                multi_tenancy=multi_tenancy,
+                replication=replication,
+                sharding=sharding,
+                object_ttl=object_ttl,
+            )
+        )
 
     async def create_from_dict(self, class_json: dict[str, Any]) -> AsyncCollection:
         """Create a collection from Weaviate class JSON."""

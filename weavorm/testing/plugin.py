@@ -167,7 +167,7 @@ def weaviate_cluster() -> Iterator[WeaviateCluster]:
     from weavorm.errors import WeavormError
     from weavorm.server import WeaviateCluster
 
-    cluster = WeaviateCluster(nodes=3)
+    cluster = WeaviateCluster(nodes=3, env={"REPLICA_MOVEMENT_ENABLED": "true"})
     try:
         cluster.start()
     except WeavormError as exc:

@@ -108,3 +108,27 @@ def update_shard(name: str, shard: str, status: str) -> Operation[dict[str, Any]
     )
     body: dict[str, Any] = reply.json or {}
     return body
+
+
+def update_config(name: str, **changes: Any) -> Operation[dict[str, Any]]:
+    """Fetch the class, apply ``merge_update(**changes)`` and ``PUT`` it back."""
+    from weavorm.config import merge_update
+
+    current = yield from get(name)
+    body = merge_update(current, **changes)
+    stored = yield from update(name, body)
+    return stored
+
+
+def add_property_obj(name: str, prop: Any) -> Operation[dict[str, Any]]:
+    """Add a :class:`~weavorm.config.Property` or ``ReferenceProperty``."""
+    from weavorm.config import ReferenceProperty, parse_collection_config
+
+    if isinstance(prop, ReferenceProperty):
+        body = prop.to_dict()
+    else:
+        current = yield from get(name)
+        modules = parse_collection_config(current).property_modules()
+        body = prop.to_dict(vectorizer_modules=modules)
+    stored = yield from add_property(name, body)
+    return stored
