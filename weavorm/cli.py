@@ -225,7 +225,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_later_commands(sub: Any) -> None:
-    """Hook for commands defined in other modules (schema, inspect, sql)."""
+    """Commands defined next to their features: ``schema``/``inspect`` and ``sql``."""
+    import importlib
+
+    for module_name in ("weavorm.schema._cli", "weavorm.sql._cli"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.register(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
