@@ -180,8 +180,10 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     grpc_url = args.grpc_url
     if url is None:
         state = _read_state()
-        if state is not None and _pid_alive(int(state["pid"])) and not os.environ.get(
-            "WEAVIATE_URL"
+        if (
+            state is not None
+            and _pid_alive(int(state["pid"]))
+            and not os.environ.get("WEAVIATE_URL")
         ):
             url, grpc_url = state["url"], grpc_url or state["grpc_url"]
     report = run_doctor(url=url, grpc_url=grpc_url, api_key=args.api_key, timeout=args.timeout)

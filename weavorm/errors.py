@@ -92,7 +92,7 @@ class ConnectError(TransportError):
     """No connection could be made (refused, unreachable, DNS, TLS)."""
 
 
-class TimeoutError(TransportError, builtins.TimeoutError):  # noqa: A001
+class TimeoutError(TransportError, builtins.TimeoutError):
     """A deadline passed before the server answered."""
 
 

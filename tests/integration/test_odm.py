@@ -14,8 +14,18 @@ import weavorm
 from weavorm import Field, Model, Q, Ref, Refs, errors
 from weavorm.config import InvertedIndex, Vectorizer
 from weavorm.engine import RequestEvent, WeaviateClient
-from weavorm.odm import Avg, Count, GeoCoordinate, Max, Median, Min, Mode, PercentageTrue, Sum
-from weavorm.odm import TopOccurrences
+from weavorm.odm import (
+    Avg,
+    Count,
+    GeoCoordinate,
+    Max,
+    Median,
+    Min,
+    Mode,
+    PercentageTrue,
+    Sum,
+    TopOccurrences,
+)
 from weavorm.schema import create_all
 
 pytestmark = pytest.mark.integration
@@ -241,9 +251,11 @@ def test_vector_searches_and_group_by(data: dict[str, Any]) -> None:
     assert hybrid[0].year == 2005
     filtered = OdmArticle.objects.near_vector(_vec(0)).filter(published=False).limit(2)
     assert all(not a.published for a in filtered)
-    groups = OdmArticle.objects.near_vector(_vec(0)).group_by(
-        "published", groups=2, per_group=3
-    ).groups()
+    groups = (
+        OdmArticle.objects.near_vector(_vec(0))
+        .group_by("published", groups=2, per_group=3)
+        .groups()
+    )
     assert {g.name for g in groups} == {"true", "false"}
     assert all(len(g.objects) <= 3 for g in groups)
     cut = list(OdmArticle.objects.near_vector(_vec(0)).autocut(1))
@@ -292,9 +304,7 @@ def test_writes(data: dict[str, Any]) -> None:
     assert created and OdmAuthor.objects.get(name="Cleo").id == obj.id
     again, created = OdmAuthor.objects.get_or_create(name="Cleo")
     assert not created and again.id == obj.id
-    updated, created = OdmArticle.objects.update_or_create(
-        slug="notes-1", defaults={"rating": 42.0}
-    )
+    _, created = OdmArticle.objects.update_or_create(slug="notes-1", defaults={"rating": 42.0})
     assert not created and OdmArticle.objects.get(slug="notes-1").rating == 42.0
     assert OdmArticle.objects.filter(year__lt=2003).update(published=True) == 3
     assert OdmArticle.objects.filter(year__lt=2003, published=True).count() == 3
@@ -340,9 +350,9 @@ async def test_async_twins(
         [OdmAuthor(name="x1"), OdmAuthor(name="x2")]
     )
     assert not result.has_errors
-    deleted = await OdmAuthor.objects.using(async_weaviate_client).filter(
-        name__in=["x1", "x2"]
-    ).adelete()
+    deleted = (
+        await OdmAuthor.objects.using(async_weaviate_client).filter(name__in=["x1", "x2"]).adelete()
+    )
     assert deleted.successful == 2
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def Doc(weaviate_client: WeaviateClient, inference_server: Any) -> Iterator[type[Model]]:  # noqa: N802
+def Doc(weaviate_client: WeaviateClient, inference_server: Any) -> Iterator[type[Model]]:
     class ModDoc(Model):
         title: str
         category: str = Field(tokenization="field", vectorize=False)
@@ -42,20 +42,20 @@ def Doc(weaviate_client: WeaviateClient, inference_server: Any) -> Iterator[type
     weavorm.configure(None)
 
 
-def test_near_text(Doc: Any, inference_server: Any) -> None:  # noqa: N803
+def test_near_text(Doc: Any, inference_server: Any) -> None:
     found = list(Doc.objects.near_text("red car").limit(2))
     assert {d.category for d in found} == {"cars"}
     assert found[0].meta.distance < found[1].meta.distance + 1e-9
     assert inference_server.calls["vectors"] >= 5
 
 
-def test_rerank(Doc: Any) -> None:  # noqa: N803
+def test_rerank(Doc: Any) -> None:
     found = list(Doc.objects.near_text("physics").rerank("title", "black holes").limit(4))
     assert found[0].title == "physics of black holes"
     assert all(d.meta.rerank_score is not None for d in found)
 
 
-def test_generate(Doc: Any, inference_server: Any) -> None:  # noqa: N803
+def test_generate(Doc: Any, inference_server: Any) -> None:
     result = (
         Doc.objects.near_text("cars")
         .limit(2)
@@ -69,6 +69,6 @@ def test_generate(Doc: Any, inference_server: Any) -> None:  # noqa: N803
     assert inference_server.calls["chat"] >= 3
 
 
-def test_hybrid_with_vectorizer(Doc: Any) -> None:  # noqa: N803
+def test_hybrid_with_vectorizer(Doc: Any) -> None:
     found = list(Doc.objects.hybrid("black holes", alpha=0.5).limit(1))
     assert found[0].title == "physics of black holes"

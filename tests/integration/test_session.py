@@ -244,7 +244,7 @@ def test_server_stopped_mid_commit_loses_nothing(tmp_path: Path) -> None:
         def commit() -> None:
             try:
                 session.commit()
-            except BaseException as exc:  # noqa: BLE001
+            except BaseException as exc:
                 failure.append(exc)
 
         sent: list[Any] = []

@@ -30,11 +30,11 @@ class PlanNamed(Model):
     year: int = 0
 
     class Meta:
-        vectors = [
+        vectors = (
             Vectors.text2vec_transformers("title_vec"),
             Vectors.text2vec_transformers("body_vec"),
             Vectors.self_provided("own"),
-        ]
+        )
 
 
 def test_groups_by_collection_and_tenant_and_orders_operations() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
-from weavorm.engine._protocol import aggregate as aggregate_ops
 from weavorm.config import (
     GenerativeConfig,
     InvertedIndex,
@@ -21,6 +20,7 @@ from weavorm.config import (
     VectorizerConfig,
     collection_to_dict,
 )
+from weavorm.engine._protocol import aggregate as aggregate_ops
 from weavorm.engine._protocol import collections as ops
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
@@ -38,8 +38,10 @@ __all__ = ["AsyncCollection", "AsyncCollections", "Collection", "Collections"]
 
 
 class Collection:
-    """One collection and its namespaces: ``data``, ``query``, ``generate``,
-    ``aggregate``, ``batch``, ``tenants`` and ``config``.
+    """One collection and its namespaces.
+
+    Namespaces: ``data``, ``query``, ``generate``, ``aggregate``, ``batch``,
+    ``tenants``, ``config`` and ``backup``.
 
     Get one with ``client.collections.get(name)``; it does no I/O until used.
     """

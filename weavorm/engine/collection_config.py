@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from weavorm.config import CollectionConfigView, NamedVector, Property, ReferenceProperty
-from weavorm.config import parse_collection_config
+from weavorm.config import (
+    CollectionConfigView,
+    NamedVector,
+    Property,
+    ReferenceProperty,
+    parse_collection_config,
+)
 from weavorm.engine._protocol import collections as ops
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._transport.driver import AsyncDriver, SyncDriver

@@ -478,10 +478,7 @@ def to_instance(model: type[Model], obj: Object, *, partial: bool = False) -> Mo
         named = {k: v for k, v in obj.vector.items() if k != "default"}
         if named:
             values["vectors"] = named
-    if partial:
-        instance = model.model_construct(**values)
-    else:
-        instance = model.model_validate(values)
+    instance = model.model_construct(**values) if partial else model.model_validate(values)
     md = obj.metadata
     instance._search_meta = SearchMeta(
         distance=md.distance,

@@ -61,7 +61,7 @@ class FieldSpec:
         return self.vectorize if isinstance(self.vectorize, tuple) else ()
 
 
-def Field(  # noqa: N802 - mirrors pydantic.Field
+def Field(
     default: Any = PydanticUndefined,
     *,
     default_factory: Callable[[], Any] | None = None,

@@ -12,8 +12,11 @@ __all__ = ["GenerateSpec", "GroupSpec", "Query", "SearchSpec"]
 
 @dataclass(frozen=True, slots=True)
 class SearchSpec:
-    """A similarity or keyword search: ``kind`` is ``near_text``, ``near_vector``,
-    ``near_object``, ``near_image``, ``bm25`` or ``hybrid``; ``args`` its options."""
+    """A similarity or keyword search and its options.
+
+    ``kind`` is ``near_text``, ``near_vector``, ``near_object``, ``near_image``,
+    ``bm25`` or ``hybrid``.
+    """
 
     kind: str
     args: tuple[Any, ...] = ()

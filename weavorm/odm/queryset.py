@@ -20,8 +20,8 @@ from weavorm.engine._protocol import data as data_ops
 from weavorm.engine._protocol import generate as gen_ops
 from weavorm.engine._protocol import query as query_ops
 from weavorm.engine._protocol.calls import Call, GrpcCall
-from weavorm.engine._protocol.filters import filter_to_grpc
 from weavorm.engine._protocol.context import CollectionContext
+from weavorm.engine._protocol.filters import filter_to_grpc
 from weavorm.engine.aggregate_types import Metrics
 from weavorm.engine.options import BM25Operator, HybridFusion
 from weavorm.engine.results import Object, QueryResult
@@ -317,7 +317,7 @@ class QuerySet(Generic[M]):
             target_vector=target_vector,
         )
 
-    def rerank(self, property: str, query: str | None = None) -> Self:  # noqa: A002
+    def rerank(self, property: str, query: str | None = None) -> Self:
         """Rerank search results on ``property`` with the collection's reranker."""
         return self._clone(rerank=(property, query))
 

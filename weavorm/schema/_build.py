@@ -119,9 +119,7 @@ def resolve_models(models: Iterable[type[Model]] | None) -> list[type[Model]]:
     return list(models) if models is not None else registry.models()
 
 
-def create_all(
-    client: WeaviateClient, models: Sequence[type[Model]] | None = None
-) -> list[str]:
+def create_all(client: WeaviateClient, models: Sequence[type[Model]] | None = None) -> list[str]:
     """Create the collections of ``models`` (default: all registered) that do not exist.
 
     Collections are created without references first, then reference properties are

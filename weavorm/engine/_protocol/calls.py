@@ -134,7 +134,7 @@ def http(
     accept: frozenset[int] = frozenset(),
     timeout: float | None = None,
 ) -> Generator[Call, Any, HttpReply]:
-    """Yield one REST call and return its reply (``reply = yield from http(...)``)."""
+    """Yield one REST call and return its reply (``yield from`` it)."""
     reply: HttpReply = yield HttpCall(
         method=method,
         path=path,

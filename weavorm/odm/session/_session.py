@@ -485,7 +485,7 @@ class Session(_SessionBase):
         self._apply(changes, entries, outcome)
 
     def commit(self) -> None:
-        """Flush everything. (Weaviate has no transactions: what landed stays.)"""
+        """Flush everything; Weaviate has no transactions, so what landed stays."""
         self.flush()
 
     def rollback(self) -> None:
