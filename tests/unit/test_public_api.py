@@ -63,3 +63,11 @@ def test_async_client_mirrors_sync_client() -> None:
     for name, sig in sync.items():
         assert list(sig.parameters) == list(asyn[name].parameters), name
         assert inspect.iscoroutinefunction(getattr(AsyncWeaviateClient, name)), name
+
+
+def test_parity_table_is_current() -> None:
+    from pathlib import Path
+
+    script = Path(__file__).parents[2] / "scripts" / "parity.py"
+    out = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from weavorm.engine._protocol.calls import Operation, http
-from weavorm.errors import ConfigError
+from weavorm.errors import ConfigError, ConflictError, UnprocessableError
 
 __all__ = [
     "add_property",
@@ -31,9 +31,14 @@ def create(class_json: dict[str, Any]) -> Operation[dict[str, Any]]:
     """``POST /v1/schema``; returns the class as the server stored it."""
     if not isinstance(class_json, dict) or not class_json.get("class"):
         raise ConfigError("a collection definition needs a 'class' name", field="class")
-    reply = yield from http(
-        "POST", "/v1/schema", operation="collections.create", json=class_json, idempotent=False
-    )
+    try:
+        reply = yield from http(
+            "POST", "/v1/schema", operation="collections.create", json=class_json, idempotent=False
+        )
+    except UnprocessableError as exc:
+        if "already exists" in exc.message:
+            raise ConflictError(409, exc.message, operation=exc.operation) from exc
+        raise
     stored: dict[str, Any] = reply.json if isinstance(reply.json, dict) else class_json
     return stored
 
