@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from weavorm.engine._protocol import data as data_ops
 from weavorm.engine._protocol.calls import Call, parallel
 from weavorm.engine._protocol.context import CollectionContext
-from weavorm.engine.types import BatchResult
 from weavorm.errors import BatchError, WeavormError
 from weavorm.odm import persist
 from weavorm.odm.signals import post_delete, post_save, pre_delete, pre_save
@@ -46,16 +44,39 @@ def save_op(
     concurrency: int | None = None,
     raise_errors: bool = True,
 ) -> Any:
-    """An operation storing ``objs`` (full upserts over gRPC batches), with hooks."""
+    """An operation storing ``objs`` through the session's flush path, with hooks.
+
+    Objects are full upserts (``BatchObjects``), then their references
+    (``BatchReferences``); the result reports every failure by index.
+    """
+    from weavorm.engine.types import BatchObjectError, BatchResult
+    from weavorm.odm.session.executor import execute_plan
+    from weavorm.odm.session.planner import Change, ChangeKind, plan_flush
 
     def op(ctx: CollectionContext, binding: Binding) -> Generator[Call, Any, BatchResult]:
         fire("pre_save", objs, created=created)
-        data = [persist.data_object(o) for o in objs]
-        result: BatchResult = yield from data_ops.insert_many(
-            ctx, data, batch_size=batch_size, concurrency=concurrency
+        changes = [Change(o, ChangeKind.INSERT, ctx.tenant) for o in objs]
+        plan = plan_flush(
+            changes, max_bytes=ctx.grpc_max_message_size, batch_size=batch_size or 100
         )
-        landed = [o for i, o in enumerate(objs) if i not in result.errors]
-        fire("post_save", landed, created=created)
+        outcome = yield from execute_plan(
+            changes,
+            plan,
+            consistency=ctx.consistency,
+            max_bytes=ctx.grpc_max_message_size,
+            batch_size=batch_size,
+            concurrency=concurrency,
+        )
+        result = BatchResult()
+        for index, obj in enumerate(objs):
+            if index in outcome.failed:
+                encoded = persist.data_object(obj)
+                result.errors[index] = BatchObjectError(outcome.failed[index], encoded)  # type: ignore[arg-type]
+            else:
+                result.uuids[index] = obj.id
+        fire(
+            "post_save", [o for i, o in enumerate(objs) if i not in outcome.failed], created=created
+        )
         if raise_errors and result.has_errors:
             first = next(iter(result.errors.values()))
             raise BatchError(

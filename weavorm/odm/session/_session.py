@@ -10,22 +10,18 @@ object with a snapshot taken when it was loaded or last flushed.
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Generator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from weavorm.engine._protocol import data as data_ops
-from weavorm.engine._protocol.batch import error_message
-from weavorm.engine._protocol.calls import Call, parallel
 from weavorm.engine._protocol.context import CollectionContext
-from weavorm.engine._protocol.filters import filter_to_grpc
-from weavorm.engine.filters import Filter
-from weavorm.errors import FlushError, QueryError, WeavormError
-from weavorm.odm import persist, writes
+from weavorm.errors import FlushError, QueryError
+from weavorm.odm import writes
+from weavorm.odm.session.executor import Outcome, execute_plan
 from weavorm.odm.session.planner import Change, ChangeKind, FlushPlan, plan_flush
 
 if TYPE_CHECKING:
@@ -56,12 +52,6 @@ class _Entry:
     tenant: str | None
     snapshot: dict[str, Any] | None = None
     fully_loaded: bool = False
-
-
-@dataclass(slots=True)
-class _Outcome:
-    failed: dict[int, str] = field(default_factory=dict)
-    ref_failed: set[int] = field(default_factory=set)
 
 
 def _value_snapshot(value: Any) -> Any:
@@ -261,95 +251,7 @@ class _SessionBase:
         driver = getattr(self.client, "_driver", None)
         return int(getattr(driver, "grpc_max_message_size", 104_858_000))
 
-    def _ctx(self, collection: str, tenant: str | None) -> CollectionContext:
-        ctx = CollectionContext(name=collection, grpc_max_message_size=self._max_bytes())
-        return ctx.with_tenant(tenant).with_consistency(self.consistency)
-
-    def _flush_op(self, changes: list[Change], plan: FlushPlan) -> Generator[Call, Any, _Outcome]:
-        """Execute ``plan``; failures are recorded per change index, never dropped."""
-        outcome = _Outcome()
-        position = {id(c.obj): i for i, c in enumerate(changes)}
-        for group in plan.upserts:
-            ctx = self._ctx(group.collection, group.tenant)
-            data = []
-            for write in group.writes:
-                obj = write.obj
-                item = persist.data_object(obj, references=write.kind is ChangeKind.UPDATE)
-                vector = item.vector
-                if write.recomputed_vectors:
-                    if isinstance(vector, dict):
-                        vector = {
-                            k: v for k, v in vector.items() if k not in write.recomputed_vectors
-                        } or None
-                    elif "default" in write.recomputed_vectors:
-                        vector = None
-                data.append(
-                    type(item)(
-                        properties=item.properties,
-                        uuid=item.uuid,
-                        vector=vector,
-                        references=item.references,
-                    )
-                )
-            try:
-                result = yield from data_ops.insert_many(ctx, data)
-            except WeavormError as exc:
-                for write in group.writes:
-                    outcome.failed[position[id(write.obj)]] = str(exc)
-                continue
-            for index, error in result.errors.items():
-                outcome.failed[position[id(group.writes[index].obj)]] = error.message
-        if plan.merges:
-            calls = [
-                writes.merge_call(
-                    self._ctx(type(w.obj).collection_name(), changes[position[id(w.obj)]].tenant),
-                    w.obj,
-                    w.fields,
-                )
-                for w in plan.merges
-            ]
-            replies = yield from parallel(calls, concurrency=8)
-            for write, reply in zip(plan.merges, replies, strict=True):
-                if isinstance(reply, WeavormError):
-                    outcome.failed[position[id(write.obj)]] = error_message(reply)
-        for refs in plan.references:
-            ctx = self._ctx(refs.collection, refs.tenant)
-            todo = [
-                (obj, ref)
-                for obj, ref in refs.references
-                if position[id(obj)] not in outcome.failed
-            ]
-            if not todo:
-                continue
-            try:
-                ref_result = yield from data_ops.reference_add_many(ctx, [r for _, r in todo])
-            except WeavormError as exc:
-                for obj, _ in todo:
-                    outcome.ref_failed.add(position[id(obj)])
-                    outcome.failed.setdefault(position[id(obj)], f"references: {exc}")
-                continue
-            for index, ref_error in ref_result.errors.items():
-                obj = todo[index][0]
-                outcome.ref_failed.add(position[id(obj)])
-                outcome.failed.setdefault(position[id(obj)], f"reference: {ref_error.message}")
-        for deletion in plan.deletes:
-            ctx = self._ctx(deletion.collection, deletion.tenant)
-            writes.fire("pre_delete", deletion.objects)
-            where = Filter.by_id().contains_any([o.id for o in deletion.objects])
-            try:
-                deleted = yield from data_ops.delete_many(ctx, filter_to_grpc(where), verbose=True)
-            except WeavormError as exc:
-                for obj in deletion.objects:
-                    outcome.failed[position[id(obj)]] = str(exc)
-                continue
-            bad = {str(o.uuid): o.error for o in deleted.objects if not o.successful}
-            for obj in deletion.objects:
-                if str(obj.id) in bad:
-                    outcome.failed[position[id(obj)]] = bad[str(obj.id)] or "not deleted"
-            writes.fire("post_delete", [o for o in deletion.objects if str(o.id) not in bad])
-        return outcome
-
-    def _apply(self, changes: list[Change], entries: list[_Entry], outcome: _Outcome) -> None:
+    def _apply(self, changes: list[Change], entries: list[_Entry], outcome: Outcome) -> None:
         landed: set[int] = set()
         for index, (change, entry) in enumerate(zip(changes, entries, strict=True)):
             if index in outcome.failed and index not in outcome.ref_failed:
@@ -481,7 +383,9 @@ class Session(_SessionBase):
         if not changes:
             return
         plan = plan_flush(changes, max_bytes=self._max_bytes())
-        outcome = self.client._driver.run(self._flush_op(changes, plan))
+        outcome = self.client._driver.run(
+            execute_plan(changes, plan, consistency=self.consistency, max_bytes=self._max_bytes())
+        )
         self._apply(changes, entries, outcome)
 
     def commit(self) -> None:
@@ -571,7 +475,9 @@ class AsyncSession(_SessionBase):
         if not changes:
             return
         plan = plan_flush(changes, max_bytes=self._max_bytes())
-        outcome = await self.client._driver.run(self._flush_op(changes, plan))
+        outcome = await self.client._driver.run(
+            execute_plan(changes, plan, consistency=self.consistency, max_bytes=self._max_bytes())
+        )
         self._apply(changes, entries, outcome)
 
     async def commit(self) -> None:

@@ -70,6 +70,7 @@ class UpsertGroup:
     writes: list[ObjectWrite] = field(default_factory=list)
     requests: list[list[int]] = field(default_factory=list)
     oversized: list[int] = field(default_factory=list)
+    pending: PendingObjects = field(default_factory=PendingObjects)
 
 
 @dataclass(slots=True)
@@ -213,7 +214,6 @@ def plan_flush(
     """
     plan = FlushPlan()
     upserts: dict[tuple[str, str | None], UpsertGroup] = {}
-    pending: dict[tuple[str, str | None], PendingObjects] = {}
     refs: dict[tuple[str, str | None], ReferenceGroup] = {}
     deletes: dict[tuple[str, str | None], DeleteGroup] = {}
     for change in changes:
@@ -238,7 +238,7 @@ def plan_flush(
             vector = {k: v for k, v in vector.items() if k not in recomputed} or None
         elif recomputed and "default" in recomputed:
             vector = None
-        pending.setdefault(key, PendingObjects()).add(
+        group.pending.add(
             len(group.writes) - 1,
             collection,
             data.properties,
@@ -264,8 +264,8 @@ def plan_flush(
                             ),
                         )
                     )
-    for key, group in upserts.items():
-        batch = plan_batches(pending[key].sizes, max_count=batch_size, max_bytes=max_bytes)
+    for group in upserts.values():
+        batch = plan_batches(group.pending.sizes, max_count=batch_size, max_bytes=max_bytes)
         group.requests = batch.chunks
         group.oversized = batch.oversized
         plan.upserts.append(group)
