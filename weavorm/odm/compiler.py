@@ -47,6 +47,7 @@ class Compiled:
     operation: str
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
+    extra_references: list[QueryReference] = field(default_factory=list)
 
     def describe(self) -> str:
         """A readable one-line summary."""
@@ -97,7 +98,9 @@ def _target(info: ModelInfo, parts: list[str], label: str) -> tuple[FieldTarget,
                 names = ", ".join(t.model.__name__ for t in targets)
                 raise QueryError(f"{label}: reference {name!r} ({names}) has no field {nxt!r}")
             if len(found.targets) > 1:
-                hops[-1] = (found.name, (matching[0].collection,))
+                chosen = matching[0].collection
+                others = tuple(c for c in found.target_collections if c != chosen)
+                hops[-1] = (found.name, (chosen, *others))
             current = matching[0]
             parts = rest
             continue
@@ -256,7 +259,10 @@ def _nested_names(prop: PropertyInfo) -> list[Any]:
 
 
 def _references(
-    info: ModelInfo, related: tuple[str, ...], prefix: str = ""
+    info: ModelInfo,
+    related: tuple[str, ...],
+    prefix: str = "",
+    extras: list[QueryReference] | None = None,
 ) -> list[QueryReference]:
     refs: list[QueryReference] = []
     wanted = {r.split("__", 1)[0]: r for r in related}
@@ -275,9 +281,14 @@ def _references(
             if r.startswith(ref.attr + "__") or r.startswith(ref.name + "__")
         )
         loaded = ref.attr in wanted or ref.name in wanted or bool(deeper)
-        for target in ref.targets:
+        for position, target in enumerate(ref.targets):
             tinfo = target.weavorm_info()
-            refs.append(
+            # Weaviate returns one linked collection per reference property and search:
+            # further targets of a multi-target reference need searches of their own.
+            sink = refs if position == 0 or extras is None else extras
+            if position > 0 and extras is None:
+                continue
+            sink.append(
                 QueryReference(
                     ref.name,
                     return_properties=_property_names(tinfo, None) if loaded else [],
@@ -340,7 +351,12 @@ def compile_query(
         kwargs["offset"] = query.offset
     kwargs["return_properties"] = _property_names(info, query.only)
     kwargs["return_metadata"] = _ALL_METADATA
-    refs = _references(info, query.related) if query.only is None or query.related else []
+    extras: list[QueryReference] = []
+    refs = (
+        _references(info, query.related, extras=extras)
+        if query.only is None or query.related
+        else []
+    )
     if refs:
         kwargs["return_references"] = refs
     if query.vectors is True:
@@ -381,7 +397,7 @@ def compile_query(
             kwargs["sort"] = sorting
         if query.after is not None:
             kwargs["after"] = query.after
-        return Compiled(module, "fetch_objects", (), kwargs)
+        return Compiled(module, "fetch_objects", (), kwargs, extras)
     if query.order:
         raise QueryError(
             "order_by() cannot be combined with a similarity or keyword search: Weaviate "
@@ -395,7 +411,7 @@ def compile_query(
             + (("^" + p.split("^", 1)[1]) if "^" in p else "")
             for p in kwargs["query_properties"]
         ]
-    return Compiled(module, search.kind, search.args, kwargs)
+    return Compiled(module, search.kind, search.args, kwargs, extras)
 
 
 def _stored_name(info: ModelInfo, name: str, where: str) -> str:

@@ -124,6 +124,9 @@ class QuerySet(Generic[M]):
         module = gen_ops if compiled.module == "generate" else query_ops
         op = getattr(module, compiled.operation)
         result: QueryResult = yield from op(ctx, *compiled.args, **compiled.kwargs)
+        if compiled.extra_references:
+            objects = [*result.objects, *(o for g in result.groups.values() for o in g.objects)]
+            yield from _load_extra_references(ctx, objects, compiled.extra_references)
         return result
 
     def _adopt(self, binding: Binding, objs: list[M]) -> list[M]:
@@ -785,6 +788,36 @@ class QuerySet(Generic[M]):
 
     def __repr__(self) -> str:
         return f"<QuerySet {self.model.__name__}: {self._compiled().describe()}>"
+
+
+def _load_extra_references(
+    ctx: CollectionContext, objects: list[Object], extras: list[Any]
+) -> Op[None]:
+    """Fetch further target collections of multi-target references and merge them in."""
+    from weavorm.engine.filters import Filter
+    from weavorm.engine.results import CrossReference
+
+    if not objects:
+        return
+    by_id = {o.uuid: o for o in objects}
+    for extra in extras:
+        found = yield from query_ops.fetch_objects(
+            ctx,
+            filters=Filter.by_id().contains_any(list(by_id)),
+            limit=len(by_id),
+            return_properties=[],
+            return_references=[extra],
+        )
+        for other in found.objects:
+            target = by_id.get(other.uuid)
+            cross = other.references.get(extra.link_on)
+            if target is None or cross is None:
+                continue
+            existing = target.references.get(extra.link_on)
+            if existing is None:
+                target.references[extra.link_on] = CrossReference(list(cross.objects))
+            else:
+                existing.objects.extend(cross.objects)
 
 
 def _plain_lookups(lookups: dict[str, Any]) -> dict[str, Any]:
