@@ -122,12 +122,12 @@ def test_multi_target_references(db: WeaviateClient) -> None:
 def test_schema_errors_at_class_definition() -> None:
     with pytest.raises(errors.SchemaError, match="reserved"):
 
-        class Bad(Model):  # noqa: F841
+        class Bad(Model):
             vector: list[float]  # type: ignore[assignment]
 
     with pytest.raises(errors.SchemaError, match="unknown option"):
 
-        class BadMeta(Model):  # noqa: F841
+        class BadMeta(Model):
             class Meta:
                 vectoriser = None
 

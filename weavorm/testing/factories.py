@@ -38,6 +38,8 @@ class ModelFactory(Factory[Any]):
     """
 
     class Meta:
+        """factory-boy options: this base has no model of its own."""
+
         abstract = True
 
     @classmethod
