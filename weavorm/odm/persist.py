@@ -44,16 +44,33 @@ def _nested(value: Any, prop: PropertyInfo) -> dict[str, Any]:
     return out
 
 
+_SIMPLE = frozenset(
+    {"text", "int", "number", "boolean", "date", "uuid", "blob"}
+    | {f"{t}[]" for t in ("text", "int", "number", "boolean", "date", "uuid")}
+)
+_PLANS: dict[type[Any], list[tuple[str, str, PropertyInfo, bool]]] = {}
+
+
+def _plan(model: type[Model]) -> list[tuple[str, str, PropertyInfo, bool]]:
+    plan = _PLANS.get(model)
+    if plan is None:
+        plan = [
+            (attr, prop.name, prop, prop.data_type in _SIMPLE and not prop.nested)
+            for attr, prop in model.weavorm_info().properties.items()
+        ]
+        _PLANS[model] = plan
+    return plan
+
+
 def property_values(obj: Model, only: Collection[str] | None = None) -> dict[str, Any]:
     """Property values by Weaviate name (all, or the attributes in ``only``)."""
-    info = type(obj).weavorm_info()
+    values = obj.__dict__
     out: dict[str, Any] = {}
-    for attr, prop in info.properties.items():
-        if only is not None and attr not in only:
-            continue
-        if attr not in obj.__dict__:
-            continue  # not loaded (only())
-        out[prop.name] = _engine_value(getattr(obj, attr), prop)
+    for attr, name, prop, simple in _plan(type(obj)):
+        if attr not in values or (only is not None and attr not in only):
+            continue  # not loaded (only()) or not asked for
+        value = values[attr]
+        out[name] = value if simple or value is None else _engine_value(value, prop)
     return out
 
 

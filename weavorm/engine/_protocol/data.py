@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from weavorm._proto.v1 import base_pb2, batch_delete_pb2
 from weavorm.engine._protocol import batch as batch_ops
+from weavorm.engine._protocol.encode import paused_gc
 from weavorm.engine._protocol.calls import Operation, grpc, http
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._protocol.encode import (
@@ -262,25 +263,26 @@ def insert_many(
             "insert_many takes a sequence of property mappings or DataObject", field="objects"
         )
     pending = batch_ops.PendingObjects()
-    for index, obj in enumerate(objects):
-        if isinstance(obj, DataObject):
-            pending.add(
-                index,
-                ctx.name,
-                obj.properties,
-                uuid=obj.uuid,
-                vector=obj.vector,
-                references=obj.references,
-                tenant=ctx.tenant,
-            )
-        elif isinstance(obj, Mapping):
-            pending.add(index, ctx.name, obj, tenant=ctx.tenant)
-        else:
-            raise ConfigError(
-                f"insert_many: object {index} must be a mapping of properties or a DataObject, "
-                f"got {type(obj).__name__}",
-                field="objects",
-            )
+    with paused_gc():
+        for index, obj in enumerate(objects):
+            if isinstance(obj, DataObject):
+                pending.add(
+                    index,
+                    ctx.name,
+                    obj.properties,
+                    uuid=obj.uuid,
+                    vector=obj.vector,
+                    references=obj.references,
+                    tenant=ctx.tenant,
+                )
+            elif isinstance(obj, Mapping):
+                pending.add(index, ctx.name, obj, tenant=ctx.tenant)
+            else:
+                raise ConfigError(
+                    f"insert_many: object {index} must be a mapping of properties or a DataObject, "
+                    f"got {type(obj).__name__}",
+                    field="objects",
+                )
     result = yield from batch_ops.send_objects(
         pending,
         consistency=ctx.consistency,

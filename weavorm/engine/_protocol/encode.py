@@ -23,6 +23,9 @@ Multi-vectors (a sequence of vectors) are prefixed by their dimension as ``uint1
 
 from __future__ import annotations
 
+import contextlib
+import gc
+
 import base64
 import datetime as dt
 import importlib
@@ -30,7 +33,7 @@ import struct
 import sys
 import uuid as uuid_lib
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from google.protobuf.struct_pb2 import NULL_VALUE, Value
@@ -128,6 +131,23 @@ def datetime_to_rfc3339(value: dt.datetime | dt.date) -> str:
 
 
 # -- vectors ------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector around a bulk encode loop.
+
+    Encoding allocates many short-lived messages while large vectors are alive; full
+    collections would traverse every live vector list again and again. Reference
+    counting still frees everything; the collector resumes (if it was on) afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _numpy_like(value: Any) -> bool:

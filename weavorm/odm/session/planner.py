@@ -14,6 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from weavorm.engine._protocol.batch import PendingObjects, plan_batches
+from weavorm.engine._protocol.encode import paused_gc
 from weavorm.engine.types import DataReference
 from weavorm.odm import persist
 
@@ -216,6 +217,25 @@ def plan_flush(
     upserts: dict[tuple[str, str | None], UpsertGroup] = {}
     refs: dict[tuple[str, str | None], ReferenceGroup] = {}
     deletes: dict[tuple[str, str | None], DeleteGroup] = {}
+    with paused_gc():
+        _plan_changes(changes, plan, upserts, refs, deletes)
+    for group in upserts.values():
+        batch = plan_batches(group.pending.sizes, max_count=batch_size, max_bytes=max_bytes)
+        group.requests = batch.chunks
+        group.oversized = batch.oversized
+        plan.upserts.append(group)
+    plan.references = list(refs.values())
+    plan.deletes = list(deletes.values())
+    return plan
+
+
+def _plan_changes(
+    changes: Sequence[Change],
+    plan: FlushPlan,
+    upserts: dict[tuple[str, str | None], UpsertGroup],
+    refs: dict[tuple[str, str | None], ReferenceGroup],
+    deletes: dict[tuple[str, str | None], DeleteGroup],
+) -> None:
     for change in changes:
         obj = change.obj
         collection = type(obj).collection_name()
@@ -264,11 +284,3 @@ def plan_flush(
                             ),
                         )
                     )
-    for group in upserts.values():
-        batch = plan_batches(group.pending.sizes, max_count=batch_size, max_bytes=max_bytes)
-        group.requests = batch.chunks
-        group.oversized = batch.oversized
-        plan.upserts.append(group)
-    plan.references = list(refs.values())
-    plan.deletes = list(deletes.values())
-    return plan
