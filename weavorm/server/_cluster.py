@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from weavorm.engine.client import WeaviateClient
+
 import os
 import shutil
 import tempfile
@@ -115,7 +120,7 @@ class WeaviateCluster:
         """The cluster's directory; ``None`` before a temporary one is created."""
         return self._root
 
-    def client(self) -> Any:
+    def client(self) -> WeaviateClient:
         """Return ``weavorm.connect(...)`` for node 0.
 
         Returns:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from weavorm.engine.client import WeaviateClient
+
 import contextlib
-import importlib
 import os
 import shlex
 import shutil
@@ -470,14 +474,15 @@ class WeaviateServer:
         if not keep_data:
             self._cleanup_dir()
 
-    def client(self) -> Any:
+    def client(self) -> WeaviateClient:
         """Return ``weavorm.connect(url, grpc_url=...)`` for this server.
 
         Returns:
             A weavorm client connected to this server.
         """
-        weavorm = importlib.import_module("weavorm")
-        return weavorm.connect(self.url, grpc_url=self.grpc_url)
+        from weavorm.engine.connect import connect
+
+        return connect(self.url, grpc_url=self.grpc_url)
 
     # -- helpers -------------------------------------------------------------------------
 
