@@ -1,5 +1,19 @@
-"""Schema from models: class JSON, create/drop, diff, migrate, inspect."""
+"""Schema from models: class JSON, create/drop, diff, migrate, rollback, inspect."""
 
 from weavorm.schema._build import collection_config, create_all, drop_all
+from weavorm.schema._diff import diff
+from weavorm.schema._inspect import inspect
+from weavorm.schema._migrate import migrate, rollback
+from weavorm.schema._plan import Operation, Plan
 
-__all__ = ["collection_config", "create_all", "drop_all"]
+__all__ = [
+    "Operation",
+    "Plan",
+    "collection_config",
+    "create_all",
+    "diff",
+    "drop_all",
+    "inspect",
+    "migrate",
+    "rollback",
+]

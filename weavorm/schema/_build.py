@@ -123,30 +123,38 @@ def create_all(client: WeaviateClient, models: Sequence[type[Model]] | None = No
     """Create the collections of ``models`` (default: all registered) that do not exist.
 
     Collections are created without references first, then reference properties are
-    added, so models that reference each other (even in cycles) work.
+    added, so models that reference each other (even in cycles) work. A collection
+    reached through an alias (after a shadow migration) counts as existing, and
+    references to it name the collection the alias points at (Weaviate refuses
+    references to an alias).
 
     Returns:
         The names of the collections created.
     """
+    from weavorm.schema._live import LiveSchema, prop_key
+
     chosen = resolve_models(models)
-    existing = set(client.collections.list_dicts())
+    live = LiveSchema.read(client)
     created: list[str] = []
     for model in chosen:
         name = model.collection_name()
-        if name in existing:
+        if live.resolve(name) is not None:
             continue
-        client.collections.create_from_dict(collection_config(model, include_references=False))
+        class_json = live.resolve_targets(collection_config(model, include_references=False))
+        client.collections.create_from_dict(class_json)
+        live.classes[name] = class_json
         created.append(name)
     for model in chosen:
-        full = collection_config(model)
+        full = live.resolve_targets(collection_config(model))
         refs = [p for p in full.get("properties", []) if _is_ref(p)]
         if not refs:
             continue
-        current = client.collections.export_dict(model.collection_name())
-        have = {p["name"] for p in current.get("properties", [])}
+        real = live.resolve(model.collection_name()) or model.collection_name()
+        current = client.collections.export_dict(real)
+        have = {prop_key(p["name"]) for p in current.get("properties", [])}
         for ref in refs:
-            if ref["name"] not in have:
-                client.collections.get(model.collection_name()).config.add_property_dict(ref)
+            if prop_key(ref["name"]) not in have:
+                client.collections.get(real).config.add_property_dict(ref)
     return created
 
 
@@ -156,6 +164,18 @@ def _is_ref(prop: dict[str, Any]) -> bool:
 
 
 def drop_all(client: WeaviateClient, models: Sequence[type[Model]] | None = None) -> None:
-    """Delete the collections of ``models`` (default: all registered). No undo."""
+    """Delete the collections of ``models`` (default: all registered). No undo.
+
+    For a collection behind an alias (after a shadow migration) the alias, the
+    collection it points at and every kept version (``Name_v1``, ...) are deleted.
+    """
+    from weavorm.schema._live import LiveSchema
+
+    live = LiveSchema.read(client)
     for model in resolve_models(models):
-        client.collections.delete(model.collection_name())
+        name = model.collection_name()
+        if name in live.aliases:
+            client.aliases.delete(name)
+            client.collections.delete([live.aliases[name], *live.versions(name).values()])
+        else:
+            client.collections.delete(name)
