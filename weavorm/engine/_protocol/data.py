@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 from weavorm._proto.v1 import base_pb2, batch_delete_pb2
 from weavorm.engine._protocol import batch as batch_ops
-from weavorm.engine._protocol.encode import paused_gc
 from weavorm.engine._protocol.calls import Operation, grpc, http
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._protocol.encode import (
@@ -24,6 +23,7 @@ from weavorm.engine._protocol.encode import (
     encode_rest_properties,
     encode_rest_references,
     encode_rest_vectors,
+    paused_gc,
     uuid_str,
 )
 from weavorm.engine.types import (

@@ -23,11 +23,10 @@ Multi-vectors (a sequence of vectors) are prefixed by their dimension as ``uint1
 
 from __future__ import annotations
 
-import contextlib
-import gc
-
 import base64
+import contextlib
 import datetime as dt
+import gc
 import importlib
 import struct
 import sys
