@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-}
 if [ -z "$PY" ]; then
   for candidate in python3.13 python3.12 python3.11 python3.10 python3; do
-    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))' >/dev/null 2>&1; then
       PY=$candidate; break
     fi
   done
@@ -43,8 +43,12 @@ case "${1:-}" in
   test)
     setup
     shift || true
-    echo "== ruff"; .venv/bin/ruff check weavorm tests examples benchmarks scripts
-    .venv/bin/ruff format --check weavorm tests examples benchmarks scripts
+    lint_paths=()
+    for path in weavorm tests examples benchmarks scripts; do
+      [ -e "$path" ] && lint_paths+=("$path")
+    done
+    echo "== ruff"; .venv/bin/ruff check "${lint_paths[@]}"
+    .venv/bin/ruff format --check "${lint_paths[@]}"
     echo "== mypy --strict"; .venv/bin/mypy
     if [ -d tests/typing ] && ls tests/typing/*.py >/dev/null 2>&1; then
       .venv/bin/mypy --strict tests/typing

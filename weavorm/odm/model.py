@@ -220,8 +220,27 @@ def _dump_nested(value: Any, prop: PropertyInfo) -> dict[str, Any]:
     return out
 
 
+_DATE_FIELDS: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _date_fields(model: type[Model]) -> tuple[str, ...]:
+    names = _DATE_FIELDS.get(model)
+    if names is None:
+        names = tuple(
+            attr
+            for attr, finfo in model.model_fields.items()
+            if "datetime" in repr(finfo.annotation)
+        )
+        _DATE_FIELDS[model] = names
+    return names
+
+
 def _check_datetimes(obj: Model, options: MetaOptions) -> None:
-    for name, value in obj.__dict__.items():
+    values = obj.__dict__
+    for name in _date_fields(type(obj)):
+        value = values.get(name)
+        if value is None:
+            continue
         items = value if isinstance(value, list) else [value]
         for item in items:
             if isinstance(item, dt.datetime) and item.tzinfo is None:
@@ -232,7 +251,7 @@ def _check_datetimes(obj: Model, options: MetaOptions) -> None:
                         else v
                         for v in items
                     ]
-                    obj.__dict__[name] = fixed if isinstance(value, list) else fixed[0]
+                    values[name] = fixed if isinstance(value, list) else fixed[0]
                     break
                 raise ValueError(
                     f"{name}: naive datetime {item!r}; give a timezone (e.g. "

@@ -10,6 +10,7 @@ object with a snapshot taken when it was loaded or last flushed.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -54,13 +55,27 @@ class _Entry:
     fully_loaded: bool = False
 
 
+_IMMUTABLE = (str, int, float, bool, bytes, UUID, dt.datetime, type(None))
+
+
 def _value_snapshot(value: Any) -> Any:
+    """A cheap comparable copy: immutables as they are, sequences as tuples."""
     from weavorm.odm.refs import Ref
 
+    if isinstance(value, _IMMUTABLE):
+        return value
     if isinstance(value, Ref):
         return ("ref", value.id)
-    if isinstance(value, list) and value and isinstance(value[0], Ref):
-        return [("ref", r.id) for r in value]
+    if isinstance(value, list | tuple):
+        if value and isinstance(value[0], Ref):
+            return tuple(("ref", r.id) for r in value)
+        if not value or isinstance(value[0], _IMMUTABLE):
+            return tuple(value)
+        return tuple(_value_snapshot(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _value_snapshot(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return frozenset(value)
     return copy.deepcopy(value)
 
 
@@ -74,6 +89,26 @@ def changed_fields(obj: Model, before: dict[str, Any]) -> frozenset[str]:
     """Attributes whose value differs from the snapshot ``before``."""
     now = snapshot(obj)
     return frozenset(k for k in set(now) | set(before) if now.get(k) != before.get(k))
+
+
+def _restore(obj: Model, name: str, saved: Any) -> None:
+    """Put a snapshotted value back (references are left as they are)."""
+    if (
+        isinstance(saved, tuple)
+        and saved
+        and isinstance(saved[0], tuple)
+        and saved[0][:1] == ("ref",)
+    ):
+        return
+    if isinstance(saved, tuple) and saved[:1] == ("ref",):
+        return
+    current = obj.__dict__.get(name)
+    if isinstance(saved, tuple) and not isinstance(current, tuple):
+        obj.__dict__[name] = [list(v) if isinstance(v, tuple) else v for v in saved]
+    elif isinstance(saved, frozenset) and isinstance(current, set):
+        obj.__dict__[name] = set(saved)
+    else:
+        obj.__dict__[name] = copy.deepcopy(saved)
 
 
 class _SessionBase:
