@@ -308,7 +308,13 @@ def test_cancel_a_running_restore(weaviate_client: WeaviateClient, collection_na
     assert weaviate_client.backup.cancel(backup_id, operation="restore") is True
     deadline = time.monotonic() + 60
     while True:
-        status = weaviate_client.backup.get_restore_status(backup_id).status
+        try:
+            status = weaviate_client.backup.get_restore_status(backup_id).status
+        except errors.ServerError as exc:
+            # Weaviate 1.39.3 can answer 500 while it rewrites restore_config.json
+            # during a cancel (a read of a half-written file); ask again.
+            assert exc.status == 500 and "restore_config.json" in exc.message, exc
+            status = None
         if status in (BackupStatus.CANCELED, BackupStatus.SUCCESS, BackupStatus.FAILED):
             break
         assert time.monotonic() < deadline, status

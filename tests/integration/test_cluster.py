@@ -195,10 +195,15 @@ def _wait_op(client: WeaviateClient, op_id: uuid.UUID, timeout: float = 120) -> 
 @pytest.mark.cluster
 def test_cluster_nodes_and_statistics(rc_client: WeaviateClient, collection_name: str) -> None:
     _collection(rc_client, collection_name, count=3, shardingConfig={"desiredCount": 3})
-    nodes = rc_client.cluster.nodes(output="verbose")
+    deadline = time.monotonic() + 30
+    while True:  # nodes report a new collection's shards once they have loaded them
+        nodes = rc_client.cluster.nodes(output="verbose")
+        shards = [s for n in nodes for s in n.shards or [] if s.collection == collection_name]
+        if len(shards) == 3 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert sorted(n.name for n in nodes) == ["node0", "node1", "node2"]
     assert all(n.status == "HEALTHY" for n in nodes)
-    shards = [s for n in nodes for s in n.shards or [] if s.collection == collection_name]
     assert len(shards) == 3
     stats = rc_client.cluster.statistics()
     assert len(stats.statistics) == 3
