@@ -362,7 +362,8 @@ def test_hybrid() -> None:
     assert msg.bm25_search_operator.minimum_or_tokens_match == 1
     assert list(msg.targets.target_vectors) == ["a"]
     default = build.hybrid_message("q")
-    assert not default.HasField("alpha_param") and not default.use_alpha_param
+    # the server's default alpha (0.75) applies only when use_alpha_param is set
+    assert not default.HasField("alpha_param") and default.use_alpha_param
     vector_only = build.hybrid_message(None, vector=[1.0, 2.0])
     assert vector_only.query == "" and vector_only.alpha_param == 1.0
     assert vector_only.vectors[0].vector_bytes == struct.pack("<2f", 1.0, 2.0)

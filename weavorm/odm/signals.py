@@ -42,6 +42,11 @@ class Signal:
         with self._lock:
             self._receivers = [(r, s) for r, s in self._receivers if r is not receiver]
 
+    def has_receivers(self, sender: type[Any]) -> bool:
+        """Whether any receiver listens to ``sender``."""
+        with self._lock:
+            return any(only is None or issubclass(sender, only) for _, only in self._receivers)
+
     def send(self, sender: type[Any], **kwargs: Any) -> None:
         """Call the model's own hook method, then every matching receiver."""
         method = getattr(sender, self.name, None)

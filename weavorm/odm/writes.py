@@ -18,16 +18,29 @@ if TYPE_CHECKING:
 __all__ = ["fire", "has_delete_hooks", "save_op", "update_op"]
 
 
+_SIGNALS = {
+    "pre_save": pre_save,
+    "post_save": post_save,
+    "pre_delete": pre_delete,
+    "post_delete": post_delete,
+}
+
+
 def fire(signal_name: str, objs: Sequence[Model], **kwargs: Any) -> None:
-    """Fire ``pre_save`` / ``post_save`` / ``pre_delete`` / ``post_delete`` for ``objs``."""
-    signal = {
-        "pre_save": pre_save,
-        "post_save": post_save,
-        "pre_delete": pre_delete,
-        "post_delete": post_delete,
-    }[signal_name]
+    """Fire ``pre_save`` / ``post_save`` / ``pre_delete`` / ``post_delete`` for ``objs``.
+
+    Models without the hook method and without receivers are skipped in one check.
+    """
+    signal = _SIGNALS[signal_name]
+    hooked: dict[type[Any], bool] = {}
     for obj in objs:
-        signal.send(type(obj), instance=obj, **kwargs)
+        model = type(obj)
+        wanted = hooked.get(model)
+        if wanted is None:
+            wanted = callable(getattr(model, signal_name, None)) or signal.has_receivers(model)
+            hooked[model] = wanted
+        if wanted:
+            signal.send(model, instance=obj, **kwargs)
 
 
 def has_delete_hooks(model: type[Model]) -> bool:

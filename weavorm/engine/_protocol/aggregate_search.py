@@ -235,9 +235,9 @@ def hybrid_proto(
     if query is None:
         alpha_value = 1.0
     message = base_search_pb2.Hybrid(query=query or "", targets=_targets(target_vector))
+    message.use_alpha_param = True  # else the server reads the deprecated alpha (0)
     if alpha_value is not None:
         message.alpha_param = alpha_value
-        message.use_alpha_param = True
     if query_properties is not None:
         props = [query_properties] if isinstance(query_properties, str) else list(query_properties)
         if any(not isinstance(p, str) or not p for p in props):

@@ -486,6 +486,9 @@ def hybrid_message(
         bm25_search_operator=_operator("bm25_operator", bm25_operator),
         selection=_selection(diversity_selection),
     )
+    # use_alpha_param must always be set: without it the server reads the deprecated
+    # ``alpha`` field (0 = pure keyword search) instead of its default of 0.75.
+    msg.use_alpha_param = True
     if alpha is not None:
         a = _float("alpha", alpha)
         assert a is not None

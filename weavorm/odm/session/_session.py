@@ -79,10 +79,29 @@ def _value_snapshot(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
+_PLAIN = frozenset({str, int, float, bool, bytes, UUID, dt.datetime, type(None)})
+_FIELDS: dict[type[Any], frozenset[str]] = {}
+
+
 def snapshot(obj: Model) -> dict[str, Any]:
     """The comparable state of ``obj``: loaded fields, references by id, vectors."""
-    names = type(obj).model_fields
-    return {k: _value_snapshot(v) for k, v in obj.__dict__.items() if k in names and k != "id"}
+    model = type(obj)
+    names = _FIELDS.get(model)
+    if names is None:
+        names = frozenset(n for n in model.model_fields if n != "id")
+        _FIELDS[model] = names
+    out: dict[str, Any] = {}
+    for key, value in obj.__dict__.items():
+        if key not in names:
+            continue
+        kind = type(value)
+        if kind in _PLAIN:
+            out[key] = value
+        elif kind is list and (not value or type(value[0]) in _PLAIN):
+            out[key] = tuple(value)
+        else:
+            out[key] = _value_snapshot(value)
+    return out
 
 
 def changed_fields(obj: Model, before: dict[str, Any]) -> frozenset[str]:
@@ -333,6 +352,7 @@ class _SessionBase:
                         entry.obj.__dict__[name] = copy.deepcopy(entry.snapshot[name])
 
     def _close(self) -> None:
+        """Drop pending work and detach every object (in-memory values stay as they are)."""
         for entry in self._entries.values():
             entry.obj._weavorm_state = "detached"
         self._entries.clear()
@@ -432,8 +452,7 @@ class Session(_SessionBase):
         self._rollback()
 
     def close(self) -> None:
-        """Discard pending changes and detach every object."""
-        self._rollback()
+        """Discard pending changes (nothing is sent) and detach every object."""
         self._close()
 
     def __enter__(self) -> Session:
@@ -524,8 +543,7 @@ class AsyncSession(_SessionBase):
         self._rollback()
 
     async def close(self) -> None:
-        """Discard pending changes and detach every object."""
-        self._rollback()
+        """Discard pending changes (nothing is sent) and detach every object."""
         self._close()
 
     async def __aenter__(self) -> AsyncSession:

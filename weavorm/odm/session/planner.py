@@ -154,7 +154,19 @@ class FlushPlan:
         return "\n".join(lines)
 
 
+_SOURCES: dict[type[Any], dict[str, frozenset[str] | None]] = {}
+
+
 def vector_sources(model: type[Model]) -> dict[str, frozenset[str] | None]:
+    """Cached :func:`compute_vector_sources`."""
+    found = _SOURCES.get(model)
+    if found is None:
+        found = compute_vector_sources(model)
+        _SOURCES[model] = found
+    return found
+
+
+def compute_vector_sources(model: type[Model]) -> dict[str, frozenset[str] | None]:
     """Vectors the server computes for ``model`` -> attributes feeding them.
 
     ``None`` means "every text field" (a module vectorizer with default sources).
@@ -186,6 +198,8 @@ def vector_sources(model: type[Model]) -> dict[str, frozenset[str] | None]:
 def _recomputed(change: Change) -> tuple[str, ...]:
     obj = change.obj
     sources = vector_sources(type(obj))
+    if not sources:
+        return ()
     given = set(obj.vectors)
     if obj.vector is not None:
         given.add("default")

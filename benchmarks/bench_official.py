@@ -1,0 +1,306 @@
+"""Official ``weaviate-client`` side of the benchmarks (run by ``run.py`` in its own venv).
+
+Usage: ``python benchmarks/bench_official.py BENCH --http-port P --grpc-port G --n N --out F``.
+It imports only ``weaviate`` (never weavorm: the two register the same protobuf names)
+and creates and drops collections of its own.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+import uuid as uuid_lib
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _common as common
+import weaviate
+from weaviate.classes.config import Configure, DataType, Property
+from weaviate.classes.query import Filter
+from weaviate.collections.batch.grpc_batch import _BatchGRPC
+from weaviate.collections.classes.batch import BatchObject, _BatchObject
+from weaviate.collections.classes.data import DataObject
+from weaviate.connect.v4 import ConnectionSync
+from weaviate.proto.v1 import batch_pb2, search_get_pb2
+from weaviate.util import _ServerVersion
+
+BENCHMARKS = ["encode", "ingest", "query", "iterator"]
+INGEST_MODES = ["batch_fixed", "batch_dynamic", "batch_stream", "insert_many"]
+FIXED_BATCH_SIZE = 200
+FIXED_CONCURRENCY = 2
+ITERATOR_PAGE = 1000
+
+PROPERTIES = [
+    Property(name="title", data_type=DataType.TEXT),
+    Property(name="body", data_type=DataType.TEXT),
+    Property(name="count", data_type=DataType.INT),
+    Property(name="price", data_type=DataType.NUMBER),
+    Property(name="active", data_type=DataType.BOOL),
+]
+
+
+def connect(args: Any) -> weaviate.WeaviateClient:
+    return weaviate.connect_to_local(
+        host=args.http_host, port=args.http_port, grpc_port=args.grpc_port
+    )
+
+
+def recreate(client: weaviate.WeaviateClient, name: str, index: str = "hnsw") -> Any:
+    client.collections.delete(name)
+    index_config = Configure.VectorIndex.flat() if index == "flat" else None
+    return client.collections.create(
+        name,
+        properties=PROPERTIES,
+        vector_config=Configure.Vectors.self_provided(vector_index_config=index_config),
+    )
+
+
+def total(collection: Any) -> int:
+    return int(collection.aggregate.over_all(total_count=True).total_count or 0)
+
+
+# -- encode ----------------------------------------------------------------------------
+
+
+def bench_encode(args: Any) -> dict[str, Any]:
+    n = args.n
+    props = common.rows(n)
+    arr = common.vectors(n)
+    lists = arr.tolist()
+    numpy_rows = list(arr)
+    collection = "BenchEncode"
+    grpc = _BatchGRPC(_ServerVersion(1, 39, 3), None, None)
+    pack_format = f"{common.DIM}f"
+
+    def insert_many_path(vecs: list[Any]) -> Any:
+        """What ``collection.data.insert_many(DataObject(...))`` does before sending."""
+
+        def run() -> int:
+            out = []
+            for i, (p, v) in enumerate(zip(props, vecs, strict=True)):
+                obj = _BatchObject(
+                    collection=collection,
+                    vector=v,
+                    uuid=str(uuid_lib.uuid4()),
+                    properties=p,
+                    tenant=None,
+                    references=None,
+                    index=i,
+                )
+                out.append(grpc.grpc_object(obj))
+            return len(out)
+
+        return run
+
+    def batch_path(vecs: list[Any]) -> Any:
+        """What ``batch.add_object(...)`` and the batch's sender do per object."""
+
+        def run() -> int:
+            out = []
+            for i, (p, v) in enumerate(zip(props, vecs, strict=True)):
+                obj = BatchObject(
+                    collection=collection,
+                    properties=p,
+                    references=None,
+                    uuid=None,
+                    vector=v,
+                    tenant=None,
+                    index=i,
+                )
+                out.append(grpc.grpc_object(obj._to_internal()))
+            return len(out)
+
+        return run
+
+    def hand_built(vecs: list[Any], numpy: bool) -> Any:
+        """The floor: messages built directly with the official client's proto classes."""
+        make, props_of = batch_pb2.BatchObject, batch_pb2.BatchObject.Properties
+
+        def run() -> int:
+            out = []
+            for p, v in zip(props, vecs, strict=True):
+                packed = v.tobytes() if numpy else struct.pack(pack_format, *v)
+                out.append(
+                    make(
+                        collection=collection,
+                        uuid=str(uuid_lib.uuid4()),
+                        vector_bytes=packed,
+                        properties=props_of(non_ref_properties=p),
+                    )
+                )
+            return len(out)
+
+        return run
+
+    r = args.repeats
+    variants = {
+        "batch_list": common.per_object_us(batch_path(lists), repeats=r),
+        "batch_numpy": common.per_object_us(batch_path(numpy_rows), repeats=r),
+        "insert_many_list": common.per_object_us(insert_many_path(lists), repeats=r),
+        "insert_many_numpy": common.per_object_us(insert_many_path(numpy_rows), repeats=r),
+        "hand_built_list": common.per_object_us(hand_built(lists, False), repeats=r),
+        "hand_built_numpy": common.per_object_us(hand_built(numpy_rows, True), repeats=r),
+    }
+    return {"n": n, "variants": variants}
+
+
+# -- ingest ----------------------------------------------------------------------------
+
+
+def bench_ingest(args: Any) -> dict[str, Any]:
+    n, mode = args.n, args.mode
+    if mode not in INGEST_MODES:
+        raise SystemExit(f"unknown ingest mode {mode!r}; choose from {INGEST_MODES}")
+    props = common.rows(n)
+    lists = common.vectors(n).tolist()
+    name = "BenchIngestO"
+    with connect(args) as client:
+        collection = recreate(client, name, args.index)
+        errors = 0
+        if mode == "insert_many":
+            data = [DataObject(properties=p, vector=v) for p, v in zip(props, lists, strict=True)]
+            with common.stopwatch() as sw:
+                result = collection.data.insert_many(data)
+            errors = len(result.errors)
+        else:
+            batch_mode = {
+                "batch_fixed": lambda: collection.batch.fixed_size(
+                    FIXED_BATCH_SIZE, FIXED_CONCURRENCY
+                ),
+                "batch_dynamic": collection.batch.dynamic,
+                "batch_stream": collection.batch.stream,
+            }[mode]()
+            with common.stopwatch() as sw, batch_mode as batch:
+                for p, v in zip(props, lists, strict=True):
+                    batch.add_object(properties=p, vector=v)
+            errors = len(collection.batch.failed_objects)
+        stored = total(collection)
+        client.collections.delete(name)
+    return {
+        "n": n,
+        "mode": mode,
+        "seconds": sw["seconds"],
+        "cpu_seconds": sw["cpu_seconds"],
+        "objects_per_s": n / sw["seconds"],
+        "errors": errors,
+        "stored": stored,
+    }
+
+
+# -- query -----------------------------------------------------------------------------
+
+
+def capture_requests(fns: dict[str, Any], inputs: int) -> dict[str, list[Any]]:
+    """The gRPC request the official client sends for every kind and input (for the floor)."""
+    captured: list[Any] = []
+    original = ConnectionSync.grpc_search
+
+    def spy(self: ConnectionSync, request: Any) -> Any:
+        captured.append(request)
+        return original(self, request)
+
+    ConnectionSync.grpc_search = spy  # type: ignore[method-assign]
+    try:
+        out = {}
+        for kind, fn in fns.items():
+            captured.clear()
+            for i in range(inputs):
+                fn(i)
+            if len(captured) != inputs:
+                raise SystemExit(f"{kind}: captured {len(captured)} requests, not {inputs}")
+            out[kind] = list(captured)
+    finally:
+        ConnectionSync.grpc_search = original  # type: ignore[method-assign]
+    return out
+
+
+def bench_query(args: Any) -> dict[str, Any]:
+    """Load the collection, then answer the orchestrator's query blocks (stdin/stdout)."""
+    n = args.n
+    name = common.QUERY_COLLECTIONS["official"]
+    q = common.query_inputs()
+    vecs, texts, limits = q["vectors"], q["texts"], q["thresholds"]
+    results: dict[str, Any] = {}
+    with connect(args) as client:
+        collection = recreate(client, name)
+        props, arr = common.rows(n), common.vectors(n)
+        with common.stopwatch() as load:
+            loaded = collection.data.insert_many(
+                [DataObject(properties=p, vector=v) for p, v in zip(props, arr, strict=True)]
+            )
+        if loaded.has_errors:
+            raise SystemExit(f"loading failed: {next(iter(loaded.errors.values()))}")
+        stub = common.raw_search(f"{args.http_host}:{args.grpc_port}", search_get_pb2.SearchReply)
+
+        def build(target: str) -> common.Kinds:
+            """The callables for collection ``target`` (this worker's or the other's)."""
+            query = client.collections.get(target).query
+            kinds: common.Kinds = {
+                "near_vector": {"official": lambda i: query.near_vector(vecs[i], limit=10)},
+                "bm25": {"official": lambda i: query.bm25(texts[i], limit=10)},
+                "hybrid": {
+                    "official": lambda i: query.hybrid(
+                        texts[i], vector=vecs[i], alpha=0.5, limit=10
+                    )
+                },
+                "fetch_filtered": {
+                    "official": lambda i: query.fetch_objects(
+                        filters=Filter.by_property("count").greater_than(limits[i]), limit=10
+                    )
+                },
+            }
+            results[target] = {
+                kind: {"official": len(fns["official"](0).objects)} for kind, fns in kinds.items()
+            }
+            requests = capture_requests({k: f["official"] for k, f in kinds.items()}, len(vecs))
+            common.add_grpc_floor(kinds, requests, stub)
+            return kinds
+
+        common.serve_queries(build, len(vecs))
+        client.collections.delete(name)
+    return {"n": n, "load_seconds": load["seconds"], "results": results}
+
+
+# -- iterator --------------------------------------------------------------------------
+
+
+def bench_iterator(args: Any) -> dict[str, Any]:
+    n = args.n
+    name = "BenchIterO"
+    with connect(args) as client:
+        collection = recreate(client, name)
+        props = common.rows(n)
+        with common.stopwatch() as load:
+            for start in range(0, n, 20_000):
+                res = collection.data.insert_many(props[start : start + 20_000])
+                if res.has_errors:
+                    raise SystemExit(f"loading failed: {next(iter(res.errors.values()))}")
+        del props
+        stored = total(collection)
+        variants = {
+            "official": common.iterator_measure(
+                lambda: iter(collection.iterator(cache_size=ITERATOR_PAGE)), stored
+            ),
+        }
+        client.collections.delete(name)
+    return {"n": n, "stored": stored, "load_seconds": load["seconds"], "variants": variants}
+
+
+def main() -> None:
+    args = common.worker_args(BENCHMARKS)
+    bench = {
+        "encode": bench_encode,
+        "ingest": bench_ingest,
+        "query": bench_query,
+        "iterator": bench_iterator,
+    }[args.bench]
+    result = bench(args)
+    result["client"] = f"weaviate-client {weaviate.__version__}"
+    if args.out:
+        common.write_result(args.out, result)
+
+
+if __name__ == "__main__":
+    main()
