@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -19,8 +19,10 @@ from weavorm.engine.results import Object
 from weavorm.errors import QueryError
 from weavorm.odm.lookups import LOOKUPS, Condition, FieldTarget, length_condition
 from weavorm.odm.mapping import ModelInfo, PropertyInfo, ReferenceInfo
+from weavorm.odm.meta import SearchMeta
 from weavorm.odm.q import Q
 from weavorm.odm.query import GenerateSpec, Query
+from weavorm.odm.refs import Ref
 
 if TYPE_CHECKING:
     from weavorm.odm.model import Model
@@ -37,6 +39,40 @@ _ALL_METADATA = MetadataQuery(
     explain_score=True,
     is_consistent=True,
 )
+
+
+_META_FETCH = MetadataQuery(creation_time=True, last_update_time=True)
+_META_VECTOR = MetadataQuery(
+    creation_time=True, last_update_time=True, distance=True, certainty=True
+)
+_META_KEYWORD = MetadataQuery(creation_time=True, last_update_time=True, score=True)
+_EXTRA_METADATA = ("explain_score", "is_consistent", "distance", "certainty", "score")
+
+
+def _metadata_for(query: Query) -> MetadataQuery:
+    """The metadata a search kind produces, plus what ``with_metadata()`` asked for.
+
+    Other fields would only cost server time (``explain_score`` is built as text).
+    """
+    kind = query.search.kind if query.search is not None else None
+    if kind is None:
+        base = _META_FETCH
+    elif kind in ("bm25", "hybrid"):
+        base = _META_KEYWORD
+    else:
+        base = _META_VECTOR
+    extra = set(query.metadata)
+    if query.consistency is not None:
+        extra.add("is_consistent")
+    if not extra:
+        return base
+    unknown = extra - set(_EXTRA_METADATA)
+    if unknown:
+        raise QueryError(
+            f"with_metadata(): unknown {', '.join(sorted(unknown))}; valid: "
+            f"{', '.join(_EXTRA_METADATA)}"
+        )
+    return replace(base, **{name: True for name in extra})
 
 
 @dataclass(slots=True)
@@ -304,6 +340,29 @@ def _references(
     return refs
 
 
+_RETURNS: dict[
+    tuple[int, tuple[str, ...] | None, tuple[str, ...]],
+    tuple[list[Any], list[QueryReference], list[QueryReference]],
+] = {}
+
+
+def _returns(
+    info: ModelInfo, only: tuple[str, ...] | None, related: tuple[str, ...]
+) -> tuple[list[Any], list[QueryReference], list[QueryReference]]:
+    """Return properties, references and extra references, cached per model and shape."""
+    key = (id(info), only, related)
+    cached = _RETURNS.get(key)
+    if cached is None:
+        extras: list[QueryReference] = []
+        refs = _references(info, related, extras=extras) if only is None or related else []
+        cached = (_property_names(info, only), refs, extras)
+        if len(_RETURNS) > 4096:
+            _RETURNS.clear()
+        _RETURNS[key] = cached
+    props, refs, extras = cached
+    return list(props), list(refs), list(extras)
+
+
 def _sorting(info: ModelInfo, order: tuple[tuple[str, bool], ...]) -> Sorting | None:
     sorting: Sorting | None = None
     for name, ascending in order:
@@ -349,14 +408,8 @@ def compile_query(
         kwargs["limit"] = query.limit
     if query.offset:
         kwargs["offset"] = query.offset
-    kwargs["return_properties"] = _property_names(info, query.only)
-    kwargs["return_metadata"] = _ALL_METADATA
-    extras: list[QueryReference] = []
-    refs = (
-        _references(info, query.related, extras=extras)
-        if query.only is None or query.related
-        else []
-    )
+    kwargs["return_properties"], refs, extras = _returns(info, query.only, query.related)
+    kwargs["return_metadata"] = _metadata_for(query)
     if refs:
         kwargs["return_references"] = refs
     if query.vectors is True:
@@ -460,17 +513,115 @@ def _convert_nested(value: Any, prop: PropertyInfo) -> Any:
     return out
 
 
+_PLAIN_TYPES = frozenset(
+    {"text", "int", "number", "boolean", "date", "uuid", "blob"}
+    | {f"{t}[]" for t in ("text", "int", "number", "boolean", "date", "uuid")}
+)
+_INSTANCE_PLANS: dict[int, list[tuple[str, str, PropertyInfo, bool]]] = {}
+
+
+def _instance_plan(info: ModelInfo) -> list[tuple[str, str, PropertyInfo, bool]]:
+    plan = _INSTANCE_PLANS.get(id(info))
+    if plan is None:
+        plan = [
+            (attr, prop.name, prop, prop.data_type in _PLAIN_TYPES and not prop.nested)
+            for attr, prop in info.properties.items()
+        ]
+        _INSTANCE_PLANS[id(info)] = plan
+    return plan
+
+
+_TRUSTED: dict[type[Any], tuple[tuple[str, Any, Any], ...] | None] = {}
+_PLAIN_PY = (str, int, float, bool, dt.datetime, UUID)
+
+
+def _trusted(model: type[Model]) -> bool:
+    """Whether server values fit ``model`` as decoded, so validation can be skipped.
+
+    True when every field is a plain str/int/float/bool/datetime/UUID, a list of one,
+    an optional of one, or a reference/vector field weavorm builds itself: the engine
+    decodes those to exactly these types. Anything else is validated by pydantic.
+    """
+    return _defaults(model) is not None
+
+
+def _defaults(model: type[Model]) -> tuple[tuple[str, Any, Any], ...] | None:
+    if model in _TRUSTED:
+        return _TRUSTED[model]
+    import typing
+
+    info = model.weavorm_info()
+    out: list[tuple[str, Any, Any]] = []
+    decorators = model.__pydantic_decorators__
+    ok = (
+        len(decorators.model_validators) <= 1  # weavorm's own (ids, naive datetimes)
+        and not decorators.field_validators
+        and not decorators.validators
+        and not any(  # a user-defined model_post_init must run
+            getattr(vars(k).get("model_post_init"), "__name__", "") == "model_post_init"
+            for k in model.__mro__
+            if k.__module__.split(".")[0] != "pydantic"
+        )
+    )
+    for attr, finfo in model.model_fields.items():
+        if attr in info.properties:
+            annotation = finfo.annotation
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            core = (
+                args[0]
+                if typing.get_origin(annotation) is not list and len(args) == 1
+                else annotation
+            )
+            if typing.get_origin(core) is list:
+                inner = typing.get_args(core)
+                core = inner[0] if inner else None
+            if core not in _PLAIN_PY or info.properties[attr].data_type not in _PLAIN_TYPES:
+                ok = False
+                break
+            if len(finfo.metadata) > 1 or (
+                finfo.metadata and not hasattr(finfo.metadata[0], "tokenization")
+            ):
+                ok = False  # constraints (ge=, max_length=, ...) need validation
+                break
+        out.append((attr, finfo.default, finfo.default_factory))
+    result = tuple(out) if ok else None
+    _TRUSTED[model] = result
+    return result
+
+
+def _fast_construct(model: type[Model], values: dict[str, Any]) -> Model:
+    """Build ``model`` from already-typed server values without re-validation.
+
+    Uses pydantic's documented instance attributes (``__pydantic_fields_set__``,
+    ``__pydantic_extra__``, ``__pydantic_private__``), as ``model_construct`` does.
+    """
+    defaults = _TRUSTED[model]
+    assert defaults is not None
+    data: dict[str, Any] = {}
+    for attr, default, factory in defaults:
+        if attr in values:
+            data[attr] = values[attr]
+        elif factory is not None:
+            data[attr] = factory()
+        else:
+            data[attr] = default
+    instance = model.__new__(model)
+    object.__setattr__(instance, "__dict__", data)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", {"_search_meta": None})
+    return instance
+
+
 def to_instance(model: type[Model], obj: Object, *, partial: bool = False) -> Model:
     """A model instance from a server object (references become :class:`Ref` objects)."""
-    from weavorm.odm.model import SearchMeta
-    from weavorm.odm.refs import Ref
-
     info = model.weavorm_info()
     values: dict[str, Any] = {"id": obj.uuid}
     props = obj.properties
-    for attr, prop in info.properties.items():
-        if prop.name in props:
-            values[attr] = _convert(props[prop.name], prop)
+    for attr, name, prop, plain in _instance_plan(info):
+        if name in props:
+            value = props[name]
+            values[attr] = value if plain or value is None else _convert(value, prop)
     for attr, ref in info.references.items():
         cross = obj.references.get(ref.name)
         if cross is None:
@@ -494,7 +645,12 @@ def to_instance(model: type[Model], obj: Object, *, partial: bool = False) -> Mo
         named = {k: v for k, v in obj.vector.items() if k != "default"}
         if named:
             values["vectors"] = named
-    instance = model.model_construct(**values) if partial else model.model_validate(values)
+    if partial:
+        instance = model.model_construct(**values)
+    elif _trusted(model):
+        instance = _fast_construct(model, values)
+    else:
+        instance = model.model_validate(values)
     md = obj.metadata
     instance._search_meta = SearchMeta(
         distance=md.distance,

@@ -6,7 +6,6 @@ import datetime as dt
 import inspect
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID, uuid4, uuid5
 
@@ -27,6 +26,7 @@ from weavorm.odm.mapping import (
     nested_properties,
     read_meta,
 )
+from weavorm.odm.meta import SearchMeta
 from weavorm.odm.registry import registry
 
 if TYPE_CHECKING:
@@ -50,35 +50,6 @@ RESERVED_NAMES = frozenset(
 )
 #: Namespace of deterministic ids built from ``Meta.id_fields``.
 ID_NAMESPACE = UUID("6b1b3a4e-8f0c-5d3e-9a57-7765617661f1")
-
-
-@dataclass(frozen=True, slots=True)
-class SearchMeta:
-    """Search metadata of an object returned by a query (read-only).
-
-    Attributes:
-        distance: Vector distance to the query.
-        certainty: Normalised similarity (cosine only).
-        score: BM25 / hybrid score.
-        explain_score: The server's explanation of the score.
-        rerank_score: Score from the reranker.
-        creation_time: When the object was created.
-        last_update_time: When it was last updated.
-        generated: Text generated for this object by ``generate(single_prompt=...)``.
-        is_consistent: Whether replicas agreed (replicated collections).
-        group: The group name in a group-by query.
-    """
-
-    distance: float | None = None
-    certainty: float | None = None
-    score: float | None = None
-    explain_score: str | None = None
-    rerank_score: float | None = None
-    creation_time: dt.datetime | None = None
-    last_update_time: dt.datetime | None = None
-    generated: str | None = None
-    is_consistent: bool | None = None
-    group: str | None = None
 
 
 _EMPTY_META = SearchMeta()
@@ -107,7 +78,6 @@ class Model(BaseModel):
     )
 
     _search_meta: SearchMeta | None = PrivateAttr(default=None)
-    _weavorm_state: Any = PrivateAttr(default=None)
 
     __weavorm_model__: ClassVar[bool] = True
     __weavorm_meta__: ClassVar[MetaOptions]
@@ -187,6 +157,21 @@ class Model(BaseModel):
             value = getattr(self, attr)
             out[prop.name] = _dump_value(value, prop)
         return out
+
+
+def object_state(obj: Model) -> str | None:
+    """Weavorm's session bookkeeping for ``obj`` (``"session"``, ``"detached"`` or None)."""
+    private = obj.__pydantic_private__
+    return private.get("_weavorm_state") if private else None
+
+
+def set_object_state(obj: Model, state: str | None) -> None:
+    """Record session bookkeeping without a declared private attribute (kept cheap)."""
+    private = obj.__pydantic_private__
+    if private is None:
+        object.__setattr__(obj, "__pydantic_private__", {"_weavorm_state": state})
+    else:
+        private["_weavorm_state"] = state
 
 
 def deterministic_id(obj: Model) -> UUID:

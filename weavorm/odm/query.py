@@ -59,6 +59,7 @@ class Query:
     autocut: int | None = None
     group: GroupSpec | None = None
     after: Any = None
+    metadata: tuple[str, ...] = ()
 
     def evolve(self, **changes: Any) -> Query:
         """A copy with ``changes``."""

@@ -197,6 +197,15 @@ class QuerySet(Generic[M]):
         """Return vectors: all, or the named ones (``"default"`` for the default)."""
         return self._clone(vectors=tuple(names) if names else True)
 
+    def with_metadata(self, *names: str) -> Self:
+        """Ask for more search metadata in ``obj.meta``.
+
+        Each search already returns what it produces (distance for vector searches,
+        score for keyword searches, timestamps always); add ``explain_score``,
+        ``is_consistent``, ``distance``, ``certainty`` or ``score`` here.
+        """
+        return self._clone(metadata=self._query.metadata + tuple(names))
+
     def tenant(self, name: str) -> Self:
         """Address tenant ``name`` of a multi-tenant collection."""
         return self._clone(tenant=name)

@@ -22,6 +22,7 @@ from uuid import UUID
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.errors import FlushError, QueryError
 from weavorm.odm import writes
+from weavorm.odm.model import object_state, set_object_state
 from weavorm.odm.session.executor import Outcome, execute_plan
 from weavorm.odm.session.planner import Change, ChangeKind, FlushPlan, plan_flush
 
@@ -157,7 +158,7 @@ class _SessionBase:
         entry = self._entry(obj)
         if entry is not None:
             return entry.state
-        if obj._weavorm_state == "detached":
+        if object_state(obj) == "detached":
             return ObjectState.DETACHED
         return ObjectState.TRANSIENT
 
@@ -176,7 +177,7 @@ class _SessionBase:
             self._entries[key] = _Entry(
                 obj, ObjectState.PERSISTENT, self.tenant, snapshot(obj), fully_loaded
             )
-            obj._weavorm_state = "session"
+            set_object_state(obj, "session")
             out.append(obj)
         return out
 
@@ -196,11 +197,11 @@ class _SessionBase:
             if entry.state is ObjectState.DELETED:
                 entry.state = ObjectState.PERSISTENT
             return
-        if obj._weavorm_state == "detached":
+        if object_state(obj) == "detached":
             self._entries[key] = _Entry(obj, ObjectState.PERSISTENT, self.tenant, None, False)
         else:
             self._entries[key] = _Entry(obj, ObjectState.PENDING, self.tenant)
-        obj._weavorm_state = "session"
+        set_object_state(obj, "session")
 
     def add_all(self, objs: Iterable[Model]) -> None:
         """:meth:`add` each object."""
@@ -225,7 +226,7 @@ class _SessionBase:
         entry = self._entry(obj)
         if entry is not None:
             del self._entries[self._key(obj)]
-            obj._weavorm_state = "detached" if entry.state is not ObjectState.PENDING else None
+            set_object_state(obj, "detached" if entry.state is not ObjectState.PENDING else None)
 
     @property
     def new(self) -> list[Model]:
@@ -313,7 +314,7 @@ class _SessionBase:
             obj = change.obj
             if change.kind is ChangeKind.DELETE:
                 self._entries.pop(self._key(obj, entry.tenant), None)
-                obj._weavorm_state = None
+                set_object_state(obj, None)
                 continue
             new_snapshot = snapshot(obj)
             if index in outcome.ref_failed:
@@ -341,7 +342,7 @@ class _SessionBase:
         for key, entry in list(self._entries.items()):
             if entry.state is ObjectState.PENDING:
                 del self._entries[key]
-                entry.obj._weavorm_state = None
+                set_object_state(entry.obj, None)
             elif entry.state is ObjectState.DELETED:
                 entry.state = ObjectState.PERSISTENT
             if entry.state is ObjectState.PERSISTENT and entry.snapshot is not None:
@@ -354,7 +355,7 @@ class _SessionBase:
     def _close(self) -> None:
         """Drop pending work and detach every object (in-memory values stay as they are)."""
         for entry in self._entries.values():
-            entry.obj._weavorm_state = "detached"
+            set_object_state(entry.obj, "detached")
         self._entries.clear()
         self._closed = True
 
