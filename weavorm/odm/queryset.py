@@ -94,7 +94,11 @@ class QuerySet(Generic[M]):
             name=self.model.collection_name(),
             grpc_max_message_size=driver.grpc_max_message_size,
         )
-        return ctx.with_tenant(tenant).with_consistency(consistency)
+        if tenant is not None:
+            ctx = ctx.with_tenant(tenant)
+        if consistency is not None:
+            ctx = ctx.with_consistency(consistency)
+        return ctx
 
     def _run(self, op_factory: Any) -> Any:
         binding = self._binding()
