@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import json
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID, uuid4, uuid5
 
@@ -303,11 +302,6 @@ def _resolve_target(target: Any, where: str) -> type[Model]:
             raise SchemaError(f"{where}: reference target {name!r} is not a known model")
         return found
     raise SchemaError(f"{where}: a reference target must be a Model, got {target!r}")
-
-
-def model_from_mapping(model: type[Model], values: Mapping[str, Any]) -> Model:
-    """Build an instance without re-validating values that came from the server."""
-    return model.model_validate(dict(values))
 
 
 def _install_manager() -> None:

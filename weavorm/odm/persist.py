@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from weavorm.engine.types import DataObject, GeoCoordinate, PhoneNumber, ReferenceToMulti
 from weavorm.odm.mapping import PropertyInfo
@@ -116,8 +115,3 @@ def data_object(obj: Model, *, references: bool = True) -> DataObject:
         vector=vector_value(obj),
         references=reference_values(obj) if references else None,
     )
-
-
-def ids(objs: Collection[Model]) -> list[UUID]:
-    """The ids of ``objs``."""
-    return [o.id for o in objs]
