@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from weavorm.engine._protocol.context import CollectionContext
+from weavorm.engine._protocol.encode import paused_gc
 from weavorm.errors import FlushError, QueryError
 from weavorm.odm import writes
 from weavorm.odm.model import object_state, set_object_state
@@ -205,8 +206,9 @@ class _SessionBase:
 
     def add_all(self, objs: Iterable[Model]) -> None:
         """:meth:`add` each object."""
-        for obj in objs:
-            self.add(obj)
+        with paused_gc():
+            for obj in objs:
+                self.add(obj)
 
     def delete(self, obj: Model) -> None:
         """Mark ``obj`` for deletion (a pending object is simply dropped)."""
@@ -435,14 +437,17 @@ class Session(_SessionBase):
                 pending, the rest are persistent.
         """
         self._check_open()
-        changes, entries = self._changes()
-        if not changes:
-            return
-        plan = plan_flush(changes, max_bytes=self._max_bytes())
-        outcome = self.client._driver.run(
-            execute_plan(changes, plan, consistency=self.consistency, max_bytes=self._max_bytes())
-        )
-        self._apply(changes, entries, outcome)
+        with paused_gc():  # bookkeeping allocates per object while vectors are alive
+            changes, entries = self._changes()
+            if not changes:
+                return
+            plan = plan_flush(changes, max_bytes=self._max_bytes())
+            outcome = self.client._driver.run(
+                execute_plan(
+                    changes, plan, consistency=self.consistency, max_bytes=self._max_bytes()
+                )
+            )
+            self._apply(changes, entries, outcome)
 
     def commit(self) -> None:
         """Flush everything; Weaviate has no transactions, so what landed stays."""
@@ -526,14 +531,17 @@ class AsyncSession(_SessionBase):
     async def flush(self) -> None:
         """Send pending changes (see :meth:`Session.flush`)."""
         self._check_open()
-        changes, entries = self._changes()
-        if not changes:
-            return
-        plan = plan_flush(changes, max_bytes=self._max_bytes())
-        outcome = await self.client._driver.run(
-            execute_plan(changes, plan, consistency=self.consistency, max_bytes=self._max_bytes())
-        )
-        self._apply(changes, entries, outcome)
+        with paused_gc():
+            changes, entries = self._changes()
+            if not changes:
+                return
+            plan = plan_flush(changes, max_bytes=self._max_bytes())
+            outcome = await self.client._driver.run(
+                execute_plan(
+                    changes, plan, consistency=self.consistency, max_bytes=self._max_bytes()
+                )
+            )
+            self._apply(changes, entries, outcome)
 
     async def commit(self) -> None:
         """Flush everything."""
