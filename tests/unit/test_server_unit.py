@@ -138,7 +138,8 @@ elif args[0] == "build":
     gomod = pathlib.Path("go.mod").read_text()
     if "SROAR" in ("v0.0.17", "v0.0.18"):
         assert "replace github.com/weaviate/sroar => ./sroar" in gomod, gomod
-        assert "func (ra *Bitmap) Compacted()" in pathlib.Path("sroar/weavorm_compat.go").read_text()
+        shim = pathlib.Path("sroar/weavorm_compat.go").read_text()
+        assert "func (ra *Bitmap) Compacted()" in shim
     else:
         assert "replace" not in gomod, gomod
     print("go: building", args[-1])
