@@ -254,7 +254,7 @@ class SyncStreamRunner(_Closed):
         self._closing = False
         self._timeout = driver.config.timeout.batch
         retry = driver.config.retry
-        core.max_reopen = max(retry.max_attempts - 1, 0)
+        core.reopen_budget = retry.budget if retry.budget is not None else 20.0
         core.reopen_backoff = retry.backoff
 
     def open(self) -> None:
@@ -412,7 +412,7 @@ class AsyncStreamRunner(_Closed):
         self._closing = False
         self._timeout = driver.config.timeout.batch
         retry = driver.config.retry
-        core.max_reopen = max(retry.max_attempts - 1, 0)
+        core.reopen_budget = retry.budget if retry.budget is not None else 20.0
         core.reopen_backoff = retry.backoff
 
     async def open(self) -> None:
