@@ -226,6 +226,9 @@ class GrpcTransport:
         except grpc.RpcError as exc:
             error = translate_rpc_error(exc, call, self._config.grpc_target)
             raise error from exc
+        except ValueError as exc:  # grpcio: "Cannot invoke RPC on closed channel!"
+            error = ConnectError(f"{call.operation}: the client is closed ({exc})")
+            raise error from exc
         finally:
             self._release(chan, error)
         return reply
@@ -273,9 +276,7 @@ class AsyncGrpcTransport:
                 config.grpc_target, grpc.ssl_channel_credentials(), options=channel_options(config)
             )
         else:
-            channel = grpc.aio.insecure_channel(
-                config.grpc_target, options=channel_options(config)
-            )
+            channel = grpc.aio.insecure_channel(config.grpc_target, options=channel_options(config))
         return _Channel(channel)
 
     def _chan(self) -> _Channel:
