@@ -69,7 +69,11 @@ def _get(url: str) -> tuple[int, dict[str, Any]]:
 
 @pytest.mark.parametrize("worker_class", ["sync", "gthread"])
 def test_gunicorn_preload_workers_never_share_connections(
-    weaviate_server: Any, collection_name: str, seeded: list[str], worker_class: str
+    weaviate_server: Any,
+    collection_name: str,
+    seeded: list[str],
+    worker_class: str,
+    tmp_path: Path,
 ) -> None:
     port = _free_port()
     env = dict(
@@ -96,7 +100,9 @@ def test_gunicorn_preload_workers_never_share_connections(
         "60",
         "tests.integration.apps.fork_app:application",
     ]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -107,7 +113,7 @@ def test_gunicorn_preload_workers_never_share_connections(
                     break
             except OSError:
                 pass
-            assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+            assert proc.poll() is None, log_path.read_text()
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.2)
 
@@ -134,6 +140,7 @@ def test_gunicorn_preload_workers_never_share_connections(
                 assert body["id"] == seeded[index]
                 assert body["tag"] == f"tag-{index}"
         assert len(pids) >= 1
+        assert "Traceback" not in log_path.read_text(), log_path.read_text()
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
