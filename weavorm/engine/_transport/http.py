@@ -9,8 +9,10 @@ it: from another loop (a second ``asyncio.run()``) a new one is built.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json as jsonlib
 import os
+import socket
 from typing import Any
 
 import httpx
@@ -200,9 +202,13 @@ def _drop_closed_loop_client(client: httpx.AsyncClient) -> None:
         transport = getattr(stream, "_transport", None) or getattr(
             getattr(stream, "_stream", None), "_transport", None
         )
-        sock = transport.get_extra_info("socket") if transport is not None else None
-        if sock is not None:
-            sock.close()
+        raw = getattr(transport, "_sock", None)
+        if transport is not None and isinstance(raw, socket.socket):
+            # the transport's loop is closed, so it cannot close itself: close the
+            # socket and detach it (the transport's finaliser then has nothing to do)
+            with contextlib.suppress(OSError):
+                raw.close()
+            transport._sock = None
 
 
 encode_body = _encode
