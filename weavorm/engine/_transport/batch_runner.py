@@ -215,14 +215,16 @@ class SyncBatchRunner(_Closed):
             left = self.remaining()
             if left is not None and left <= 0:
                 raise self._expire()
+            # wait for room before taking a request, so that a deadline passing
+            # meanwhile never strands a request that was taken but not sent
+            while len(self._inflight) >= core.concurrency:
+                self._reap(block=True)
             request = core.next_request(final=final, inflight=len(self._inflight))
             if request is None:
                 if final and self._inflight:
                     self._reap(block=True)
                     continue
                 return
-            while len(self._inflight) >= core.concurrency:
-                self._reap(block=True)
             delay = core.wait_time(request, core.clock())
             if delay > 0:
                 time.sleep(delay)
@@ -333,14 +335,16 @@ class AsyncBatchRunner(_Closed):
             left = self.remaining()
             if left is not None and left <= 0:
                 raise self._expire()
+            # wait for room before taking a request, so that a deadline passing
+            # meanwhile never strands a request that was taken but not sent
+            while len(self._inflight) >= core.concurrency:
+                await self._reap(block=True)
             request = core.next_request(final=final, inflight=len(self._inflight))
             if request is None:
                 if final and self._inflight:
                     await self._reap(block=True)
                     continue
                 return
-            while len(self._inflight) >= core.concurrency:
-                await self._reap(block=True)
             delay = core.wait_time(request, core.clock())
             if delay > 0:
                 await asyncio.sleep(delay)
