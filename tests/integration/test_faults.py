@@ -261,6 +261,28 @@ def test_batch_deadline_raises_and_lists_what_did_not_land(
     assert not (landed - set(ids))
 
 
+def test_insert_many_deadline(
+    weaviate_client: WeaviateClient, collection_name: str, proxies: tuple[FaultProxy, FaultProxy]
+) -> None:
+    _create(weaviate_client, collection_name)
+    _, grpc_proxy = proxies
+    client = _through(proxies, timeout=Timeout(batch=2.0))
+    with client:
+        data = client.collections.get(collection_name).data
+        rows = [{"n": i} for i in range(300)]
+        ok = data.insert_many(rows, batch_size=50, deadline=60)
+        assert not ok.errors and len(ok.uuids) == 300
+        with pytest.raises(errors.ConfigError):
+            data.insert_many([{"n": 1}, 5], deadline=60)  # type: ignore[list-item]
+        grpc_proxy.blackhole(30.0)
+        started = time.monotonic()
+        with pytest.raises(errors.BatchDeadlineError) as info:
+            data.insert_many(rows, batch_size=50, deadline=3.0)
+        assert time.monotonic() - started < 3.0 + 8.0
+    assert sorted(info.value.errors) == list(range(300))  # none of them landed anew
+    assert _count(weaviate_client, collection_name) == 300
+
+
 def _free_ports(n: int) -> list[int]:
     from weavorm.server import free_port
 

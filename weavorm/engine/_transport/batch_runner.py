@@ -18,6 +18,7 @@ import dataclasses
 import threading
 import time
 import uuid as uuid_lib
+from collections.abc import Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
@@ -95,6 +96,14 @@ class _Closed:
         )
         self._expired = error
         return error
+
+    def abandon_rest(
+        self, collection: str, tenant: str | None, rest: Iterable[Mapping[str, Any]]
+    ) -> BatchDeadlineError:
+        """After the deadline: record objects never added as failed too; the full error."""
+        for item in rest:
+            self.core.add_object(collection, tenant=tenant, **item)
+        return self._deadline_error()
 
     def _capped(self, request: Request, batch_timeout: float) -> Request:
         left = self.remaining()
