@@ -131,8 +131,9 @@ def create_all(client: WeaviateClient, models: Sequence[type[Model]] | None = No
     Returns:
         The names of the collections created.
     """
-    from weavorm.schema._live import LiveSchema, prop_key
+    from weavorm.schema._live import LiveSchema, prop_key, require_sync_client
 
+    require_sync_client(client, "create_all")
     chosen = resolve_models(models)
     live = LiveSchema.read(client)
     created: list[str] = []
@@ -169,8 +170,9 @@ def drop_all(client: WeaviateClient, models: Sequence[type[Model]] | None = None
     For a collection behind an alias (after a shadow migration) the alias, the
     collection it points at and every kept version (``Name_v1``, ...) are deleted.
     """
-    from weavorm.schema._live import LiveSchema
+    from weavorm.schema._live import LiveSchema, require_sync_client
 
+    require_sync_client(client, "drop_all")
     live = LiveSchema.read(client)
     for model in resolve_models(models):
         name = model.collection_name()
