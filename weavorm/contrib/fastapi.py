@@ -120,6 +120,11 @@ class Weavorm:
             app.state.weavorm_client = client
             yield {_STATE_KEY: client}
         finally:
+            from weavorm.odm.binding import release
+
+            release(client)
+            if getattr(app.state, _STATE_KEY, None) is client:
+                del app.state.weavorm_client
             await client.close()
 
     async def client(self, request: Request) -> AsyncWeaviateClient:

@@ -110,7 +110,11 @@ class Weavorm:
         if self._bind:
             import weavorm
 
-            weavorm.configure(client_factory=lambda: self.client)
+            weavorm.configure(client_factory=self.client_factory)
+
+    def client_factory(self) -> WeaviateClient:
+        """``db.client`` as a function (what unbound managers call)."""
+        return self.client
 
     def _state(self) -> _State:
         app = current_app._get_current_object() if has_app_context() else self._app  # type: ignore[attr-defined]

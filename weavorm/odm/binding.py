@@ -7,7 +7,7 @@ from typing import Any
 
 from weavorm.errors import QueryError
 
-__all__ = ["Binding", "configure", "resolve"]
+__all__ = ["Binding", "configure", "release", "resolve"]
 
 _default: dict[str, Any] = {"sync": None, "async": None, "sync_factory": None}
 
@@ -38,6 +38,16 @@ def configure(
         _default["async"] = async_client
     if client_factory is not None:
         _default["sync_factory"] = client_factory
+
+
+def release(target: Any) -> None:
+    """Forget ``target`` (a client or a client factory) where it is a configured default.
+
+    Integrations call it when they close a client they configured.
+    """
+    for key, value in _default.items():
+        if value is not None and value == target:  # bound methods compare equal, not same
+            _default[key] = None
 
 
 class Binding:

@@ -156,7 +156,6 @@ class Ref(Generic[T]):
             ),
         )
 
-
     @classmethod
     def __get_pydantic_json_schema__(
         cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler

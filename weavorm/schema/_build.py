@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from weavorm.errors import SchemaError
+from weavorm.errors import ConflictError, SchemaError, UnprocessableError
 from weavorm.odm.mapping import PropertyInfo
 from weavorm.odm.registry import registry
 
@@ -142,7 +142,14 @@ def create_all(client: WeaviateClient, models: Sequence[type[Model]] | None = No
         if live.resolve(name) is not None:
             continue
         class_json = live.resolve_targets(collection_config(model, include_references=False))
-        client.collections.create_from_dict(class_json)
+        try:
+            client.collections.create_from_dict(class_json)
+        except (ConflictError, UnprocessableError) as exc:
+            # Another process (a second web worker starting) created it just now.
+            if "already exists" not in str(exc).lower():
+                raise
+            live.classes[name] = client.collections.export_dict(name)
+            continue
         live.classes[name] = class_json
         created.append(name)
     for model in chosen:
