@@ -101,8 +101,7 @@ class Weavorm:
     def init_app(self, app: Flask, *, error_handlers: bool | None = None) -> None:
         """Read the config, add the teardown, the ``weavorm`` commands and handlers."""
         app.extensions[_EXTENSION] = _State(app, self._models)
-        if self._app is None:
-            self._app = app
+        self._app = app  # used outside an app context (the latest app wins)
         app.teardown_appcontext(_close_session)
         app.cli.add_command(_cli_group(self))
         if error_handlers if error_handlers is not None else self._error_handlers:
