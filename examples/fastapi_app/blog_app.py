@@ -8,13 +8,14 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from blog import Post, Writer
-from fastapi import Depends, FastAPI, HTTPException, Response
+from fastapi import Depends, FastAPI, Response
 
 from weavorm import AsyncSession
-from weavorm.contrib.fastapi import Weavorm, schemas
+from weavorm.contrib.fastapi import Weavorm, register_error_handlers, schemas
 
 db = Weavorm(models=[Writer, Post], create_all=True, timeout=30)
 app = FastAPI(title="weavorm blog", lifespan=db.lifespan)
+register_error_handlers(app)  # DoesNotExist -> 404, ValidationError -> 422, ...
 SessionDep = Annotated[AsyncSession, Depends(db.session)]
 
 PostIn, PostOut, PostPatch = schemas(Post)
@@ -53,10 +54,7 @@ async def list_posts(session: SessionDep, year: int | None = None) -> list[Post]
 
 
 async def _post(session: AsyncSession, post_id: UUID) -> Post:
-    post = await session.query(Post).select_related("writer").filter(id=post_id).afirst()
-    if post is None:
-        raise HTTPException(404, f"no post {post_id}")
-    return post
+    return await session.query(Post).select_related("writer").aget(id=post_id)  # or 404
 
 
 @app.get("/posts/{post_id}", response_model=PostOut)

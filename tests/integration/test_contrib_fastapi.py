@@ -93,7 +93,8 @@ async def test_crud_search_and_references(api: httpx.AsyncClient) -> None:
     assert [h["title"] for h in hits] == ["Earthsea"]
 
     assert (await api.delete(f"/posts/{post['id']}")).status_code == 204
-    assert (await api.get(f"/posts/{post['id']}")).status_code == 404
+    gone = await api.get(f"/posts/{post['id']}")
+    assert gone.status_code == 404 and gone.json()["error"] == "not_found"
 
 
 async def test_request_bodies_refuse_ids_and_bad_values(api: httpx.AsyncClient) -> None:

@@ -46,7 +46,16 @@ if TYPE_CHECKING:
     from weavorm.odm.model import Model
     from weavorm.odm.session import AsyncSession
 
-__all__ = ["ModelIn", "ModelOut", "ModelPatch", "Schemas", "Weavorm", "get_client", "schemas"]
+__all__ = [
+    "ModelIn",
+    "ModelOut",
+    "ModelPatch",
+    "Schemas",
+    "Weavorm",
+    "get_client",
+    "register_error_handlers",
+    "schemas",
+]
 
 _STATE_KEY = "weavorm_client"
 
@@ -144,6 +153,42 @@ class Weavorm:
             yield session
         finally:
             await session.close()
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    """JSON errors like the Flask integration's (``{"error": ..., "detail": ...}``).
+
+    ``DoesNotExist`` -> 404, ``QueryError`` -> 400, a pydantic ``ValidationError``
+    raised in a handler (e.g. by ``body.to_model()``) -> 422, ``FlushError`` -> 503.
+    """
+    from fastapi.responses import JSONResponse
+
+    from weavorm.errors import FlushError, ObjectDoesNotExist, QueryError
+
+    def reply(status: int, error: str, detail: Any) -> JSONResponse:
+        return JSONResponse({"error": error, "detail": detail}, status_code=status)
+
+    async def not_found(request: Request, exc: Exception) -> JSONResponse:
+        return reply(404, "not_found", str(exc))
+
+    async def bad_query(request: Request, exc: Exception) -> JSONResponse:
+        return reply(400, "bad_query", str(exc))
+
+    async def invalid(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, pydantic.ValidationError)
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        return reply(422, "validation_error", errors)
+
+    async def flush_failed(request: Request, exc: Exception) -> JSONResponse:
+        return reply(503, "write_failed", str(exc))
+
+    app.add_exception_handler(ObjectDoesNotExist, not_found)
+    app.add_exception_handler(QueryError, bad_query)
+    app.add_exception_handler(pydantic.ValidationError, invalid)
+    app.add_exception_handler(FlushError, flush_failed)
 
 
 def get_client(request: Request) -> AsyncWeaviateClient:
@@ -358,7 +403,9 @@ def schemas(
             if optional:
                 new = new | None
         in_fields[attr] = (new, _field(finfo))
-        patch_fields[attr] = (new | None, _field(finfo, default=None, default_factory=None))
+        # Optional to send, but a value sent must be valid (null only where the model
+        # allows it): an omitted field keeps the object's value.
+        patch_fields[attr] = (new, _field(finfo, default=None, default_factory=None))
     if vectors:
         for target in (in_fields, patch_fields):
             target["vector"] = (_VectorType, None)
