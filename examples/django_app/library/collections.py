@@ -1,5 +1,7 @@
 """The app's weavorm models (found by weavorm.contrib.django: ``collections.py``)."""
 
+from pydantic import field_validator
+
 from weavorm import Field, Model, Ref
 from weavorm.config import Vectorizer
 
@@ -20,3 +22,10 @@ class Book(Model):
 
     class Meta:
         vectorizer = Vectorizer.none()
+
+    @field_validator("tags")
+    @classmethod
+    def _lowercase(cls, tags: list[str]) -> list[str]:
+        if any(tag != tag.lower() for tag in tags):
+            raise ValueError("tags must be lowercase")
+        return tags

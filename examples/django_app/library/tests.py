@@ -42,8 +42,11 @@ class BookApiTests(WeavormTestCase, SimpleTestCase):
     def test_validation_errors_land_on_form_fields(self) -> None:
         reply = self.post("/books/", {"title": "x" * 300, "year": 3000})
         self.assertEqual(reply["status"], 422)
-        self.assertIn("title", reply["errors"])
-        self.assertIn("year", reply["errors"])  # pydantic's le=2100, not a Django check
+        self.assertIn("title", reply["errors"])  # max_length=200 became a form limit
+        self.assertIn("year", reply["errors"])  # so did le=2100
+        reply = self.post("/books/", {"title": "Dune", "tags": ["SciFi"]})
+        self.assertEqual(reply["status"], 422)  # the model's own validator, on its field:
+        self.assertEqual(reply["errors"], {"tags": ["Value error, tags must be lowercase"]})
         self.assertEqual(Book.objects.count(), 0)
 
     def test_form_with_reference_and_html(self) -> None:

@@ -85,16 +85,18 @@ def formfield_for(attr: str, finfo: FieldInfo) -> forms.Field:
         default = finfo.default
         if default is not None and not isinstance(default, Ref):
             options["initial"] = default
+    limits = _limits(finfo)
     origin = get_origin(annotation)
     if annotation is bool:
         options["required"] = False
         return forms.BooleanField(**options)
     if annotation is str:
-        return forms.CharField(empty_value=None if optional else "", **options)
-    if annotation is int:
-        return forms.IntegerField(**options)
-    if annotation is float:
-        return forms.FloatField(**options)
+        lengths = {k: limits[k] for k in ("max_length", "min_length") if k in limits}
+        return forms.CharField(empty_value=None if optional else "", **lengths, **options)
+    if annotation in (int, float):
+        bounds = {k: limits[k] for k in ("max_value", "min_value") if k in limits}
+        field = forms.IntegerField if annotation is int else forms.FloatField
+        return field(**bounds, **options)
     if annotation is dt.datetime:
         return forms.DateTimeField(**options)
     if annotation is dt.date:
@@ -106,6 +108,22 @@ def formfield_for(attr: str, finfo: FieldInfo) -> forms.Field:
         if item in (str, int, float, UUID, dt.datetime) or get_origin(item) is Ref:
             return CommaSeparatedField(**options)
     return forms.JSONField(**options)
+
+
+def _limits(finfo: FieldInfo) -> dict[str, Any]:
+    """Length and range constraints of a pydantic field, as Django field options."""
+    out: dict[str, Any] = {}
+    for item in finfo.metadata:
+        for attr, option in (
+            ("max_length", "max_length"),
+            ("min_length", "min_length"),
+            ("le", "max_value"),
+            ("ge", "min_value"),
+        ):
+            value = getattr(item, attr, None)
+            if value is not None:
+                out[option] = value
+    return out
 
 
 def _initial(value: Any) -> Any:
@@ -239,11 +257,8 @@ class ModelForm(forms.Form, metaclass=ModelFormMetaclass):
                 field = loc[0] if loc and loc[0] in self.fields else None
                 message = error.get("msg", "invalid")
                 if field is not None and field in self.errors:
-                    self.errors[field].append(message)
-                elif field is not None:
-                    self.add_error(str(field), message)
-                else:
-                    self.add_error(None, message)
+                    continue  # the form field's own check already reported it
+                self.add_error(str(field) if field is not None else None, message)
 
     def save(self, *, session: Session | None = None, commit: bool = True) -> Model:
         """Write the object: a new one is added, an edited one gets only the changes.
