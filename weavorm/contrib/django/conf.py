@@ -74,13 +74,12 @@ def get_client(alias: str = "default") -> WeaviateClient:
     """
     holder = _holders.get(alias)
     if holder is None:
-        settings = alias_settings(alias)  # validate before remembering the alias
+        alias_settings(alias)  # an unknown alias or key fails here, before it is kept
         with _lock:
             holder = _holders.get(alias)
             if holder is None:
                 holder = ProcessClient(lambda: alias_settings(alias).connect())
                 _holders[alias] = holder
-        del settings
     return holder.get()
 
 
