@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Any
 
 import httpx
 import pytest
@@ -30,8 +30,9 @@ from blog import Post, Writer  # noqa: E402
 async def api(
     weaviate_server: Any, weaviate_client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[httpx.AsyncClient]:
-    monkeypatch.setattr(blog_app.db.settings, "url", weaviate_server.url)
-    monkeypatch.setattr(blog_app.db.settings, "grpc_url", weaviate_server.grpc_url)
+    monkeypatch.setenv("WEAVIATE_URL", weaviate_server.url)  # the example reads the env
+    monkeypatch.setenv("WEAVIATE_GRPC_URL", weaviate_server.grpc_url)
+    monkeypatch.delenv("WEAVIATE_API_KEY", raising=False)
     app = blog_app.app
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -118,7 +119,9 @@ async def test_session_is_discarded_unless_committed(weaviate_server: Any, weavi
 
     @app.post("/writers")
     async def add(
-        name: str, commit: bool, session: Annotated[AsyncSession, Depends(db.session)]
+        name: str,
+        commit: bool,
+        session: AsyncSession = Depends(db.session),  # noqa: B008 (a local app)
     ) -> dict[str, str]:
         writer = Writer(name=name)
         session.add(writer)
@@ -129,9 +132,10 @@ async def test_session_is_discarded_unless_committed(weaviate_server: Any, weavi
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            await client.post("/writers", params={"name": "kept", "commit": True})
-            await client.post("/writers", params={"name": "dropped", "commit": False})
-        names = [w.name for w in await Writer.objects.using(app.state.weavorm_client).aall()]
+            for name, commit in (("kept", True), ("dropped", False)):
+                reply = await client.post("/writers", params={"name": name, "commit": commit})
+                assert reply.status_code == 200, reply.text
+        names = [w.name async for w in Writer.objects.using(app.state.weavorm_client)]
     assert names == ["kept"]
     assert not hasattr(app.state, "weavorm_client")  # released at shutdown
 

@@ -67,5 +67,6 @@ async def test_stored_id_wins_over_id_fields_when_reading(
     await acreate_all(async_weaviate_client, [AsyncShelf, AsyncVolume])
     stored = "11111111-2222-3333-4444-555555555555"
     weaviate_client.collections.get("AsyncVolume").data.insert({"title": "Old"}, uuid=stored)
-    found = await AsyncVolume.objects.using(async_weaviate_client).aget(title="Old")
+    found = await AsyncVolume.objects.using(async_weaviate_client).afirst()
+    assert found is not None and found.title == "Old"
     assert str(found.id) == stored  # written by someone else: its stored id is kept

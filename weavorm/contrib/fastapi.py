@@ -407,9 +407,10 @@ def schemas(
         # allows it): an omitted field keeps the object's value.
         patch_fields[attr] = (new, _field(finfo, default=None, default_factory=None))
     if vectors:
-        for target in (in_fields, patch_fields):
-            target["vector"] = (_VectorType, None)
-            target["vectors"] = (_VectorsType | None, None)
+        in_fields["vector"] = (_VectorType, None)
+        in_fields["vectors"] = (_VectorsType, pydantic.Field(default_factory=dict))
+        patch_fields["vector"] = (_VectorType, None)
+        patch_fields["vectors"] = (_VectorsType, None)
     out_fields = {
         k: v
         for k, v in _out_fields(model, nested=True, vectors=vectors).items()
