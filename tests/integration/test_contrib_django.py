@@ -39,7 +39,7 @@ def test_django_test_runner_creates_and_drops_collections(env: dict[str, str], w
     out = manage(env, "test", "library", "-v", "2")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "Ran 3 tests" in out.stderr and "OK" in out.stderr
-    assert weaviate_client.collections.list_all() == {}  # dropped again afterwards
+    assert weaviate_client.collections.list_dicts() == {}  # dropped again afterwards
 
 
 def test_pytest_django_fixture(env: dict[str, str], weaviate_client):
@@ -53,7 +53,7 @@ def test_pytest_django_fixture(env: dict[str, str], weaviate_client):
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "2 passed" in out.stdout
-    assert weaviate_client.collections.list_all() == {}
+    assert weaviate_client.collections.list_dicts() == {}
 
 
 def test_management_commands(env: dict[str, str], weaviate_client):
