@@ -124,4 +124,6 @@ def test_under_gunicorn_with_two_workers(env: dict[str, str], weaviate_client):
         listed = httpx.get(base + "/books/?year=1963", timeout=30).json()["books"]
     assert [b["year"] for b in listed] == [1963]
     assert len(pids) == 64
+    served = {pid for pair in pids for pid in pair}
+    print(f"128 requests served by {len(served)} worker process(es)")
     assert weaviate_client.collections.get("Book").aggregate.over_all().total_count == 64

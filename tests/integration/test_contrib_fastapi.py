@@ -195,4 +195,5 @@ def test_under_uvicorn_with_two_workers(weaviate_server: Any, weaviate_client: A
         by_year = httpx.get(base + "/posts", params={"year": 1990}, timeout=30).json()
     assert [p["year"] for p in by_year] == [1990]
     assert len(pids) == 64
+    print(f"64 requests served by {len({str(pid) for pid in pids})} worker process(es)")
     assert weaviate_client.collections.get("Post").aggregate.over_all().total_count == 64

@@ -146,4 +146,5 @@ def test_under_gunicorn_with_two_workers(weaviate_server: Any, weaviate_client: 
         tagged = httpx.get(base + "/notes?tag=t7", timeout=30).json()["notes"]
     assert [n["tags"] for n in tagged] == [["t7"]]
     assert len(pids) == 64
+    print(f"64 requests served by {len({str(pid) for pid in pids})} worker process(es)")
     assert weaviate_client.collections.get("Note").aggregate.over_all().total_count == 64
