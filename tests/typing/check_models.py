@@ -56,3 +56,35 @@ async def acheck() -> None:
 
 # Required fields must be given (a type error for mypy):
 Article(title="t")  # type: ignore[call-arg]
+
+
+class Customer(Model):
+    name: str
+    tier: int = 0
+
+    def label(self) -> str:
+        return self.name
+
+
+class Ticket(Model):
+    subject: str
+    customer: Ref[Customer] | None = None
+    owner: Ref[Customer]
+    watchers: Refs[Customer] = Field(default_factory=list)
+
+
+def check_refs() -> None:
+    customer = Customer(name="Ada")
+    ticket = Ticket(subject="s", customer=customer, owner=customer, watchers=[customer])
+    Ticket(subject="s", customer=customer.id, owner=Ref.to(customer))
+    ticket.customer = customer
+    ticket.customer = None
+    ticket.watchers = [customer, Ref.to(customer)]
+    assert_type(ticket.owner, Ref[Customer])
+    assert_type(ticket.owner.id, UUID)
+    assert_type(ticket.owner.name, str)
+    assert_type(ticket.owner.tier, int)
+    assert_type(ticket.owner.label(), str)
+    assert_type(ticket.owner.fetch(), Customer)
+    assert_type(ticket.owner.loaded, bool)
+    assert_type(ticket.watchers[0].name, str)
