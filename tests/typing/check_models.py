@@ -6,7 +6,7 @@ from uuid import UUID
 
 from typing_extensions import assert_type
 
-from weavorm import Field, Model, Ref, Refs
+from weavorm import AsyncRepository, AsyncSession, Field, Model, Ref, Refs, Repository, Session
 from weavorm.engine.types import BatchResult
 from weavorm.odm import GenerateResult, Manager, QuerySet
 
@@ -88,3 +88,34 @@ def check_refs() -> None:
     assert_type(ticket.owner.fetch(), Customer)
     assert_type(ticket.owner.loaded, bool)
     assert_type(ticket.watchers[0].name, str)
+
+
+class ArticleRepository(Repository[Article]):
+    def recent(self) -> list[Article]:
+        return self.find(year__gte=2020, order_by=["-year"])
+
+
+def check_repository(session: Session, asession: AsyncSession) -> None:
+    articles = ArticleRepository(session)
+    assert_type(articles.get(UUID(int=1)), Article | None)
+    assert_type(articles.find(year=2000), list[Article])
+    assert_type(articles.recent(), list[Article])
+    assert_type(articles.search("vectors", mode="bm25"), list[Article])
+    assert_type(articles.search(vector=[0.1, 0.2]), list[Article])
+    assert_type(articles.add(Article(title="t", year=1)), Article)
+    assert_type(articles.count(), int)
+    articles.remove(Article(title="t", year=1))
+    authors = Repository(session, model=Author)
+    assert_type(authors, Repository[Author])
+    assert_type(authors.find_one(name="Ada"), Author | None)
+    authors.add(Article(title="t", year=1))  # type: ignore[arg-type]
+    articles.search("x", mode="fuzzy")  # type: ignore[arg-type]
+    Repository(asession, model=Author)  # type: ignore[arg-type]
+
+
+async def acheck_repository(asession: AsyncSession) -> None:
+    authors = AsyncRepository(asession, model=Author)
+    assert_type(await authors.get(UUID(int=1)), Author | None)
+    assert_type(await authors.find(name="Ada"), list[Author])
+    assert_type(await authors.search("ada", mode="near_text", limit=3), list[Author])
+    assert_type(authors.add(Author(name="x")), Author)

@@ -39,7 +39,7 @@ def describe_query(query: Query) -> str:
         order = ", ".join(("" if asc else "-") + name for name, asc in query.order)
         parts.append(f"order_by=({order})")
     plain: list[tuple[str, Any]] = [
-        ("offset", query.offset),
+        ("offset", query.offset or None),
         ("limit", query.limit),
         ("only", query.only),
         ("select_related", query.related or None),
