@@ -230,7 +230,7 @@ def _add_later_commands(sub: Any) -> None:
     """Commands defined next to their features: ``schema``/``inspect`` and ``sql``."""
     import importlib
 
-    for module_name in ("weavorm.schema._cli", "weavorm.sql._cli"):
+    for module_name in ("weavorm.schema._cli", "weavorm.sql._cli", "weavorm.loader._cli"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:

@@ -31,11 +31,11 @@ from uuid import UUID
 
 from weavorm.errors import QueryError
 from weavorm.odm.q import Q
+from weavorm.odm.session import AsyncSession, Session
 
 if TYPE_CHECKING:
     from weavorm.odm.model import Model
     from weavorm.odm.queryset import QuerySet
-    from weavorm.odm.session import AsyncSession, Session
     from weavorm.odm.session._session import _SessionBase
 
 __all__ = ["AsyncRepository", "Repository", "SearchMode"]
@@ -145,7 +145,7 @@ class _RepositoryBase(Generic[M, S]):
         return f"<{type(self).__name__} {self.model.__name__}>"
 
 
-class Repository(_RepositoryBase[M, "Session"]):
+class Repository(_RepositoryBase[M, Session]):
     """A typed repository of model ``M`` inside a :class:`~weavorm.Session`.
 
     Args:
@@ -195,7 +195,7 @@ class Repository(_RepositoryBase[M, "Session"]):
         return self.query_find(*q, **lookups).count()
 
 
-class AsyncRepository(_RepositoryBase[M, "AsyncSession"]):
+class AsyncRepository(_RepositoryBase[M, AsyncSession]):
     """The async twin of :class:`Repository`, inside an :class:`~weavorm.AsyncSession`.
 
     Reads are awaited (``await repo.get(id)``); ``add`` / ``remove`` only record the
