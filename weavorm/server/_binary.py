@@ -20,8 +20,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 from weavorm.errors import ConfigError, ServerStartError
 
@@ -187,6 +188,7 @@ def install_binary(
     *,
     force: bool = False,
     timeout: float | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Build ``weaviate-server`` into the cache with ``go install`` unless it is there.
 
@@ -200,6 +202,8 @@ def install_binary(
         force: Rebuild even when the cached binary exists.
         timeout: Seconds the build may take; ``None`` waits as long as it needs
             (a first build takes several minutes).
+        progress: Called with a line of text every few seconds while building
+            (what go is doing, how long so far); default: printed to stderr.
 
     Returns:
         The cached executable's path.
@@ -220,14 +224,89 @@ def install_binary(
     with _file_lock(cache_dir / ".install.lock"):
         if not force and _is_executable(target):
             return target  # another process built it while we waited
-        return _build(go, wanted, target, timeout=timeout)
+        return _build(go, wanted, target, timeout=timeout, progress=progress)
 
 
-def _build(go: str, version: str, target: Path, *, timeout: float | None) -> Path:
+#: Seconds between progress lines while ``go install`` runs.
+_BUILD_PROGRESS_EVERY = 10.0
+
+
+def _say(line: str) -> None:
+    print(f"weavorm: {line}", file=sys.stderr, flush=True)
+
+
+def _run_reporting(
+    command: list[str],
+    *,
+    log: IO[bytes],
+    log_path: Path,
+    env: dict[str, str],
+    timeout: float | None,
+    say: Callable[[str], None],
+    what: str,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``command`` into ``log``, saying every few seconds how far it got."""
+    started = time.monotonic()
+    say(f"{what} with go install (the first build takes about 5 minutes; log: {log_path})")
+    proc = subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
+    )
+    last = started
+    try:
+        while True:
+            try:
+                code = proc.wait(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.monotonic()
+            if timeout is not None and now - started > timeout:
+                proc.kill()
+                proc.wait()
+                raise subprocess.TimeoutExpired(command, timeout) from None
+            if now - last >= _BUILD_PROGRESS_EVERY:
+                last = now
+                say(f"{what}: {_build_status(log_path)}, {now - started:.0f} s so far")
+    except BaseException:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        raise
+    outcome = "done" if code == 0 else f"failed (exit code {code})"
+    say(f"{what}: {outcome} after {time.monotonic() - started:.0f} s")
+    return subprocess.CompletedProcess(command, code)
+
+
+def _build_status(log_path: Path) -> str:
+    """What the build log says so far: packages downloaded / compiled and the last one."""
+    try:
+        lines = log_path.read_text(errors="replace").splitlines()[1:]
+    except OSError:
+        return "running"
+    downloads = sum(1 for line in lines if line.startswith("go: downloading"))
+    compiled = sum(1 for line in lines if line and not line.startswith(("go:", "#", " ")))
+    parts = []
+    if downloads:
+        parts.append(f"{downloads} modules downloaded")
+    if compiled:
+        parts.append(f"{compiled} packages compiled")
+    if lines:
+        parts.append(f"last: {lines[-1].strip()[:80]}")
+    return ", ".join(parts) or "resolving modules"
+
+
+def _build(
+    go: str,
+    version: str,
+    target: Path,
+    *,
+    timeout: float | None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
     cache_dir = target.parent
     log_path = cache_dir / "build.log"
     gobin = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_dir))
-    command = [go, "install", f"{_MODULE_PATH}@v{version}"]
+    command = [go, "install", "-v", f"{_MODULE_PATH}@v{version}"]
     env = {**os.environ, "CGO_ENABLED": "0", "GOBIN": str(gobin)}
     started = time.monotonic()
     try:
@@ -235,14 +314,14 @@ def _build(go: str, version: str, target: Path, *, timeout: float | None) -> Pat
             log.write(f"$ CGO_ENABLED=0 GOBIN={gobin} {' '.join(command)}\n".encode())
             log.flush()
             try:
-                proc = subprocess.run(
+                proc = _run_reporting(
                     command,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
+                    log=log,
+                    log_path=log_path,
                     env=env,
                     timeout=timeout,
-                    check=False,
+                    say=progress or _say,
+                    what=f"building weaviate-server {version}",
                 )
             except subprocess.TimeoutExpired:
                 raise ServerStartError(
