@@ -115,7 +115,7 @@ def test_queryset_repr(schema: None, weaviate_client: WeaviateClient) -> None:
     assert repr(TwinBook.objects) == "<Manager TwinBook>"
     unbound = TwinBook.objects.filter(year__gt=3).order_by("-year")[:5]
     assert repr(unbound) == (
-        "<QuerySet TwinBook filter=Q(year__gt=3) order_by=(-year) offset=0 limit=5 (unevaluated)>"
+        "<QuerySet TwinBook filter=Q(year__gt=3) order_by=(-year) limit=5 (unevaluated)>"
     )
     bound = TwinBook.objects.using(weaviate_client)
     few = repr(bound.filter(year__lt=2).order_by("year"))
