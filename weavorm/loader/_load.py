@@ -214,7 +214,6 @@ def load_file(
             failed_out.write(json.dumps(record, default=str) + "\n")
 
     def send(batch: list[tuple[int, dict[str, Any], DataObject]], last: int) -> None:
-        failed_before = report.failed
         if batch:
             result = handle.data.insert_many([obj for _, _, obj in batch])
             for index, error in result.errors.items():
@@ -225,7 +224,9 @@ def load_file(
             failed_out.flush()
         state.write(last, complete=False)
         if progress is not None:
-            progress.advance(len(batch), failed=report.failed - failed_before)
+            progress.done = report.skipped + report.loaded + report.failed
+            progress.failed = report.failed
+            progress.advance()
         if on_progress is not None:
             on_progress(report)
 
@@ -235,8 +236,6 @@ def load_file(
         for number, values, error in read_rows(source, fmt, batch_size=batch_size):
             if number <= done_before:
                 report.skipped += 1
-                if progress is not None:
-                    progress.advance(1)
                 continue
             last = number
             if values is None:
