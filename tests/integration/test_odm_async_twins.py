@@ -108,7 +108,14 @@ async def test_async_session_twins(
         assert same is await session.get(TwinBook, obj.id)
 
 
-def test_queryset_repr(schema: None, weaviate_client: WeaviateClient) -> None:
+def test_queryset_repr(
+    schema: None, weaviate_client: WeaviateClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weavorm.odm import binding
+
+    # No default client, whatever earlier tests configured: "unbound" means unbound.
+    monkeypatch.setitem(binding._default, "sync", None)
+    monkeypatch.setitem(binding._default, "async", None)
     TwinBook.objects.using(weaviate_client).bulk_create(
         [TwinBook(title=f"r{i:02d}", year=i) for i in range(25)]
     )
