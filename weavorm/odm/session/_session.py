@@ -173,6 +173,8 @@ class _SessionBase:
             key = self._key(obj)
             entry = self._entries.get(key)
             if entry is not None:
+                if obj._search_meta is not None:  # this search's distance/score
+                    entry.obj._search_meta = obj._search_meta
                 out.append(entry.obj)  # type: ignore[arg-type]
                 continue
             self._entries[key] = _Entry(
