@@ -351,19 +351,40 @@ class QuerySet(Generic[M]):
     def __getitem__(self, key: slice) -> Self: ...
     def __getitem__(self, key: int | slice) -> M | Self:
         if isinstance(key, slice):
+            for part, value in (("start", key.start), ("stop", key.stop), ("step", key.step)):
+                if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                    raise QueryError(
+                        f"QuerySet slice {part} must be an int or None, got {value!r}; "
+                        "allowed: qs[n], qs[a:b], qs[a:], qs[:b] with n, a, b >= 0"
+                    )
             if key.step not in (None, 1):
-                raise QueryError("slices with a step are not supported")
+                raise QueryError(
+                    f"QuerySet slices with a step are not supported (got step {key.step}); "
+                    "allowed: qs[a:b], qs[a:], qs[:b]"
+                )
             start = key.start or 0
             if start < 0 or (key.stop is not None and key.stop < 0):
-                raise QueryError("negative slice indexes are not supported")
+                raise QueryError(
+                    f"negative slice indexes are not supported (got {key.start}:{key.stop}); "
+                    "Weaviate cannot count from the end: use order_by('-field')[:n]"
+                )
             base = self._query.offset or 0
             changes: dict[str, Any] = {"offset": base + start}
             if key.stop is not None:
                 changes["limit"] = max(0, key.stop - start)
             return self._clone(**changes)
+        if not isinstance(key, int) or isinstance(key, bool):
+            raise QueryError(
+                f"QuerySet indexes must be an int >= 0 or a slice, got {type(key).__name__} "
+                f"{key!r}; allowed: qs[n], qs[a:b], qs[a:], qs[:b]"
+            )
         if key < 0:
-            raise QueryError("negative indexes are not supported")
-        found = self[key : key + 1]._run(self[key : key + 1]._list_op())
+            raise QueryError(
+                f"negative indexes are not supported (got {key}); Weaviate cannot count from "
+                "the end: use order_by('-field')[0]"
+            )
+        one = self[key : key + 1]
+        found = one._run(one._list_op())
         if not found:
             raise IndexError(key)
         return found[0]  # type: ignore[no-any-return]
