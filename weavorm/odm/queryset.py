@@ -16,12 +16,10 @@ from uuid import UUID
 from typing_extensions import Self
 
 from weavorm.engine._protocol import aggregate as agg_ops
-from weavorm.engine._protocol import data as data_ops
 from weavorm.engine._protocol import generate as gen_ops
 from weavorm.engine._protocol import query as query_ops
 from weavorm.engine._protocol.calls import Call, GrpcCall
 from weavorm.engine._protocol.context import CollectionContext
-from weavorm.engine._protocol.filters import filter_to_grpc
 from weavorm.engine.aggregate_types import Metrics
 from weavorm.engine.options import BM25Operator, HybridFusion
 from weavorm.engine.results import Object, QueryResult
@@ -689,54 +687,38 @@ class QuerySet(Generic[M]):
         return obj, False
 
     def update(self, **values: Any) -> int:
-        """Set ``values`` on every matching object (merge updates); returns the count."""
-        from weavorm.odm import writes
+        """Set ``values`` on every matching object (merge updates); returns the count.
 
-        objs = (self if self._query.limit is not None else self._clone(limit=10_000))._fetch_all()
-        for obj in objs:
-            for key, value in values.items():
-                setattr(obj, key, value)
-        self._run(writes.update_op(objs, set(values)))
-        return len(objs)
+        Acts on every match, however many: beyond Weaviate's 10,000-object query limit
+        (``QUERY_MAXIMUM_RESULTS``) it pages through the collection by id. With a
+        search and no ``limit`` more than 10,000 results raise :class:`QueryError`
+        before anything is written (a ranking has no "all"); slice to choose.
+        """
+        return self._run(self._update_op(values))  # type: ignore[no-any-return]
+
+    async def aupdate(self, **values: Any) -> int:
+        """Async :meth:`update`."""
+        return await self._arun(self._update_op(values))  # type: ignore[no-any-return]
+
+    def _update_op(self, values: dict[str, Any]) -> Any:
+        from weavorm.odm import bulk
+
+        return bulk.update_op(self, values)
 
     def delete(self, *, dry_run: bool = False) -> DeleteManyResult:
-        """Delete every matching object (BatchDelete); ``dry_run`` only counts."""
+        """Delete every matching object (BatchDelete); ``dry_run`` only counts.
+
+        Acts on every match, however many: BatchDelete removes at most 10,000 objects
+        per request (``QUERY_MAXIMUM_RESULTS``), so it repeats until none is left, and
+        the result counts them all. Delete hooks, searches and offsets list the objects
+        first (10,000 at a time); a slice (``limit``) deletes exactly those.
+        """
         return self._run(self._delete_op(dry_run))  # type: ignore[no-any-return]
 
     def _delete_op(self, dry_run: bool) -> Any:
-        from weavorm.engine.filters import Filter
-        from weavorm.odm import writes
+        from weavorm.odm import bulk
 
-        filters = compiler.compile_filter(self.model.weavorm_info(), self._query.where)
-        q = self._query
-        hooks = writes.has_delete_hooks(self.model) and not dry_run
-        needs_objects = hooks or q.search is not None or q.limit is not None or bool(q.offset)
-        listing = (
-            (self if q.limit is not None else self._clone(limit=10_000))._list_op()
-            if needs_objects
-            else None
-        )
-
-        def op(ctx: CollectionContext, binding: Binding) -> Op[DeleteManyResult]:
-            where = filters
-            found: list[M] = []
-            if listing is not None:
-                found = yield from listing(ctx, binding)
-                if not found:
-                    return DeleteManyResult(matches=0, successful=0, failed=0)
-                where = Filter.by_id().contains_any([o.id for o in found])
-            if where is None:
-                where = Filter.by_id().not_equal(UUID(int=0))
-            if hooks:
-                writes.fire("pre_delete", found)
-            result: DeleteManyResult = yield from data_ops.delete_many(
-                ctx, filter_to_grpc(where), dry_run=dry_run, verbose=True
-            )
-            if hooks:
-                writes.fire("post_delete", found)
-            return result
-
-        return op
+        return bulk.delete_op(self, dry_run)
 
     # -- evaluate (async twins) ----------------------------------------------------------
 
