@@ -14,8 +14,7 @@ from pydantic import BaseModel
 import weavorm
 from weavorm import AsyncSession, Field, Model, Ref, Refs, Session, errors
 from weavorm.config import Vectorizer, Vectors
-from weavorm.engine import WeaviateClient
-from weavorm.engine import AsyncWeaviateClient
+from weavorm.engine import AsyncWeaviateClient, WeaviateClient
 from weavorm.odm.types import GeoCoordinate, PhoneNumber
 from weavorm.schema import collection_config, create_all
 

@@ -152,6 +152,7 @@ def _condition(info: ModelInfo, key: str, value: Any) -> Condition:
     target, rest = _target(info, parts, key)
     # lookups append their own name to the label: keep only the field path here
     target = replace(target, label="__".join(parts[: len(parts) - len(rest)]))
+    _check_text(key, value)
     if rest[:1] == ["len"]:
         op = rest[1] if len(rest) > 1 else "exact"
         if target.prop is None:
@@ -166,6 +167,21 @@ def _condition(info: ModelInfo, key: str, value: Any) -> Condition:
     if target.special == "id" and not target.path and name not in ("exact", "ne", "in"):
         raise QueryError(f"{key}: ids support exact, ne and in")
     return LOOKUPS[name]().condition(target, _plain(value))
+
+
+def _check_text(key: str, value: Any, depth: int = 0) -> None:
+    """Refuse text Weaviate cannot receive (lone surrogates are not UTF-8)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise QueryError(
+                f"{key}: the value has a lone surrogate ({value[exc.start : exc.end]!r} at "
+                f"{exc.start}), which is not valid UTF-8 text"
+            ) from None
+    elif isinstance(value, list | tuple | set | frozenset) and depth < 2:
+        for item in value:
+            _check_text(key, item, depth + 1)
 
 
 def _plain(value: Any) -> Any:
