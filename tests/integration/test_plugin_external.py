@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from weavorm.config import Property
+from weavorm.config import DataType, Property
 from weavorm.engine import WeaviateClient
 
 pytestmark = pytest.mark.integration
@@ -62,7 +62,7 @@ def test_cleaned(weaviate_client):
 def test_dirty_server_is_refused_without_opt_in(
     external: WeaviateClient, pytester: pytest.Pytester
 ) -> None:
-    external.collections.create("OuterKept", properties=[Property.text("name")])
+    external.collections.create("OuterKept", properties=[Property("name", DataType.TEXT)])
     external.collections.get("OuterKept").data.insert({"name": "mine"})
     pytester.makepyfile(test_inner=INNER)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
@@ -78,7 +78,7 @@ def test_opt_in_drops_only_what_the_tests_created(
     monkeypatch: pytest.MonkeyPatch,
     how: str,
 ) -> None:
-    external.collections.create("OuterKept", properties=[Property.text("name")])
+    external.collections.create("OuterKept", properties=[Property("name", DataType.TEXT)])
     external.collections.get("OuterKept").data.insert({"name": "mine"})
     external.collections.create("OuterTarget")
     external.aliases.create("OuterAlias", "OuterTarget")
