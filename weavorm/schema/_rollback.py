@@ -11,7 +11,7 @@ references, into the previous version before the alias moves.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from weavorm.errors import MigrationError
@@ -58,9 +58,11 @@ def carry_back(
     previous: str,
     *,
     batch_size: int = 500,
-    dry_run: bool = False,
 ) -> int:
-    """Write objects of ``current`` that ``previous`` lacks (or has older) into it.
+    """Write objects of ``current`` that ``previous`` lacks (or holds otherwise) into it.
+
+    A first pass only compares; when something cannot be carried back nothing is
+    written. A second pass (only when there is something to carry) writes.
 
     Args:
         client: A connected client.
@@ -68,34 +70,66 @@ def carry_back(
         current: The version the alias points at now.
         previous: The version it is rolled back to.
         batch_size: Objects per page and write.
-        dry_run: Only count what would be carried.
 
     Returns:
-        How many objects were (or would be) carried back.
+        How many objects were carried back.
 
     Raises:
-        MigrationError: such objects exist but a value cannot be converted back to
-            the previous schema, or the server refused them.
+        MigrationError: such objects exist but values cannot be converted back to the
+            previous schema (the message gives their number and the first reason;
+            nothing was written), or the server refused them.
     """
-    from weavorm.engine.filters import Filter
-
     schema = client.collections.list_dicts()
     cur_json, prev_json = schema[current], schema[previous]
     try:
         dest = plan_destination(
             cur_json, prev_json, collection=collection, target_names={current: previous}
         )
-        problem = None
+        problem: str | None = None
     except MigrationError as exc:  # reported only if something needs carrying
-        dest, problem = Destination(name=previous), exc
-    spec = _return_properties(cur_json)
-    prev_spec = _return_properties(prev_json)
+        dest, problem = Destination(name=previous), str(exc)
+    carriable = 0
+    failures: list[str] = []
+    for _, _, objects, failed in _scan(client, cur_json, prev_json, dest, problem, batch_size):
+        carriable += len(objects)
+        failures.extend(failed)
+    if failures:
+        raise MigrationError(
+            f"cannot roll back {collection!r}: {len(failures)} object(s) written to {current} "
+            f"since the migration cannot be carried back to {previous} ({carriable} others "
+            f"could); nothing was changed. First: {failures[0]}. Pass discard_newer=True to "
+            f"roll back anyway (those objects stay in {current} only)"
+        )
+    if not carriable:
+        return 0
     ref_props = [
         p
         for p in cur_json.get("properties") or []
         if is_reference(p) and any(r[0] == p["name"] for r in dest.references)
     ]
     carried = 0
+    for src, dst, objects, _ in _scan(client, cur_json, prev_json, dest, None, batch_size):
+        if not objects:
+            continue
+        carried += _write(dst, objects, what=previous)
+        _carry_references(src, dst, dest, ref_props, [o.uuid for o in objects])
+    return carried
+
+
+def _scan(
+    client: WeaviateClient,
+    cur_json: Mapping[str, Any],
+    prev_json: Mapping[str, Any],
+    dest: Destination,
+    problem: str | None,
+    batch_size: int,
+) -> Iterator[tuple[Any, Any, list[Any], list[str]]]:
+    """Per page of the newer version: the objects to carry, and the reasons some cannot."""
+    from weavorm.engine.filters import Filter
+
+    current, previous = str(cur_json["class"]), str(prev_json["class"])
+    spec = _return_properties(cur_json)
+    prev_spec = _return_properties(prev_json)
     for tenant in _tenants(client, current, cur_json):
         src = client.collections.get(current).with_tenant(tenant)
         dst = client.collections.get(previous).with_tenant(tenant)
@@ -103,37 +137,27 @@ def carry_back(
             include_vector=True, return_properties=spec, cache_size=batch_size
         )
         for chunk in _chunks(iter(pages), batch_size):
-            ids = [o.uuid for o in chunk]
             found = dst.query.fetch_objects(
-                filters=Filter.by_id().contains_any(ids),
-                limit=len(ids),
+                filters=Filter.by_id().contains_any([o.uuid for o in chunk]),
+                limit=len(chunk),
                 return_properties=prev_spec,
             )
             stored = {o.uuid: o for o in found.objects}
-            objects = []
+            objects: list[Any] = []
+            failed: list[str] = []
             for obj in chunk:
                 if problem is not None:
                     if obj.uuid not in stored:
-                        objects.append(obj)
+                        failed.append(f"object {obj.uuid}: {problem}")
                     continue
-                converted = _object(obj, dest, collection)
+                try:
+                    converted = _object(obj, dest, str(cur_json["class"]))
+                except MigrationError as exc:
+                    failed.append(str(exc))
+                    continue
                 if _differs(converted.properties or {}, stored.get(obj.uuid), dest):
                     objects.append(converted)
-            if not objects:
-                continue
-            if problem is not None:
-                raise MigrationError(
-                    f"cannot roll back {collection!r}: objects written to {current} since the "
-                    f"migration (at least {len(objects)}) cannot be carried back to {previous}: "
-                    f"{problem}. Pass discard_newer=True to roll back anyway (they stay in "
-                    f"{current})"
-                )
-            carried += len(objects)
-            if dry_run:
-                continue
-            _write(dst, objects, what=previous)
-            _carry_references(src, dst, dest, ref_props, [o.uuid for o in objects])
-    return carried
+            yield src, dst, objects, failed
 
 
 def _carry_references(
