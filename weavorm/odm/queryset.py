@@ -696,10 +696,6 @@ class QuerySet(Generic[M]):
         """
         return self._run(self._update_op(values))  # type: ignore[no-any-return]
 
-    async def aupdate(self, **values: Any) -> int:
-        """Async :meth:`update`."""
-        return await self._arun(self._update_op(values))  # type: ignore[no-any-return]
-
     def _update_op(self, values: dict[str, Any]) -> Any:
         from weavorm.odm import bulk
 
