@@ -16,6 +16,7 @@ from weavorm.schema import create_all
 pytestmark = pytest.mark.integration
 
 BIG = 25_000
+MATCHES = 10_050
 
 
 class BulkItem(Model):
@@ -55,25 +56,48 @@ def _insert(db: WeaviateClient, collection: str, rows: list[dict[str, object]]) 
     assert not result.has_errors
 
 
-def test_update_and_delete_reach_all_25000_matches(db: WeaviateClient) -> None:
-    rows: list[dict[str, object]] = [{"group": "big", "n": i} for i in range(BIG)]
-    rows += [{"group": "small", "n": i} for i in range(50)]
+def test_update_and_delete_reach_every_match_of_25000(db: WeaviateClient) -> None:
+    # 10,050 "big" objects: past one request's 10,000, so update() walks all 25,050 by
+    # id (each update is a REST merge, ~3 ms on the server, hence not 25,000 of them)
+    rows: list[dict[str, object]] = [{"group": "big", "n": i} for i in range(MATCHES)]
+    rows += [{"group": "small", "n": i} for i in range(BIG + 50 - MATCHES)]
     _insert(db, "BulkItem", rows)
     big = BulkItem.objects.filter(group="big")
-    assert big.count() == BIG
-    assert big.update(flag=True) == BIG  # past 10,000: walks the collection by id
-    assert BulkItem.objects.filter(flag=True).count() == BIG
+    assert big.count() == MATCHES
+    assert big.update(flag=True) == MATCHES
+    assert BulkItem.objects.filter(flag=True).count() == MATCHES
     assert BulkItem.objects.filter(group="small", flag=True).count() == 0
-    assert BulkItem.objects.filter(group="small").update(n=7) == 50  # the one-listing path
-    assert BulkItem.objects.filter(n=7).count() == 50 + 1
-    dry = big.delete(dry_run=True)
-    assert dry.matches == BIG and dry.successful == BIG
+    assert BulkItem.objects.filter(group="small", n__lt=50).update(n=-1) == 50  # one listing
+    assert BulkItem.objects.filter(n=-1).count() == 50
+    everything = BulkItem.objects.all()
+    dry = everything.delete(dry_run=True)
+    assert dry.matches == BIG + 50 and dry.successful == BIG + 50
     assert BulkItem.objects.count() == BIG + 50
-    done = big.delete()
-    assert (done.matches, done.successful, done.failed) == (BIG, BIG, 0)
-    assert BulkItem.objects.count() == 50
-    assert BulkItem.objects.all().update(flag=False) == 50
-    assert BulkItem.objects.all().delete().successful == 50
+    done = BulkItem.objects.filter(group="small").delete()  # server-side, 3 rounds
+    small = BIG + 50 - MATCHES
+    assert (done.matches, done.successful, done.failed) == (small, small, 0)
+    assert BulkItem.objects.count() == MATCHES
+    assert everything.delete().successful == MATCHES
+    assert BulkItem.objects.count() == 0
+
+
+def test_update_walks_pages_with_and_without_filter(
+    db: WeaviateClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weavorm.odm import bulk
+
+    # the same walk as past 10,000 objects, at a small scale: 250 objects, "at most
+    # 100 per listing", pages of 30
+    monkeypatch.setattr(bulk, "MAX_RESULTS", 100)
+    monkeypatch.setattr(bulk, "PAGE", 30)
+    _insert(db, "BulkItem", [{"group": "odd" if i % 2 else "even", "n": i} for i in range(250)])
+    assert BulkItem.objects.filter(group="odd").update(flag=True) == 125
+    assert BulkItem.objects.filter(flag=True).count() == 125
+    assert BulkItem.objects.filter(group="even", flag=True).count() == 0
+    assert BulkItem.objects.all().update(n=1) == 250
+    assert BulkItem.objects.filter(n=1).count() == 250
+    done = BulkItem.objects.filter(group="odd").delete()
+    assert done.successful == 125 and BulkItem.objects.count() == 125
 
 
 def test_delete_with_hooks_lists_every_match(db: WeaviateClient) -> None:

@@ -36,7 +36,7 @@ class IntTarget(Model):
 class IntEvery(Model):
     """One field of every kind the session tracks."""
 
-    title: str = ""
+    title: str = Field("", tokenization="field")
     count: int = 0
     ratio: float = 0.0
     flag: bool = False
@@ -56,7 +56,7 @@ class IntEvery(Model):
 
 
 class IntNamed(Model):
-    title: str = ""
+    title: str = Field("", tokenization="field")
 
     class Meta:
         vectors = (Vectors.self_provided("a"), Vectors.self_provided("b"))
@@ -82,7 +82,7 @@ class IntAddress(BaseModel):
 
 
 class IntFlat(Model):
-    name: str = "anonymous"
+    name: str = Field("anonymous", tokenization="field")
     count: int = 7
     note: str | None = None
     tags: list[str] = Field(default_factory=list)
