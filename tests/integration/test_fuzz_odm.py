@@ -47,11 +47,35 @@ class FzDoc(Model):
         vectorizer = Vectorizer.none()
 
 
-TEXT = st.one_of(st.text(max_size=12), st.sampled_from([SURROGATE, "a\udfffb", "", " ", "é✓"]))
+def _engine_refuses(**values: Any) -> bool:
+    """Whether the engine's encoder refuses these values with a typed error.
+
+    Lone surrogates and float32 overflows in vectors are the engine half of issue 10;
+    until that half is in, such inputs are left out of the fuzz below and their
+    tests expect the untyped failure (``xfail``).
+    """
+    from weavorm.odm.session.planner import Change, ChangeKind, plan_flush
+
+    try:
+        plan_flush([Change(FzDoc(**values), ChangeKind.INSERT, None)], max_bytes=10**7)
+    except errors.WeavormError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+ENGINE_SURROGATES = _engine_refuses(title=SURROGATE)
+ENGINE_OVERFLOW = _engine_refuses(vector=[1e39, 0.0, 0.0])
+TEXT = st.one_of(
+    st.text(max_size=12, alphabet=st.characters(exclude_categories=["Cs"])),
+    st.sampled_from(["", " ", "é✓", *([SURROGATE, "a\udfffb"] if ENGINE_SURROGATES else [])]),
+)
 FLOATS = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False, width=64),
     st.sampled_from([math.nan, math.inf, -math.inf, 1e308, -0.0]),
 )
+VECTOR_FLOATS = FLOATS if ENGINE_OVERFLOW else st.one_of(st.floats(-1e30, 1e30), st.just(math.nan))
 DOCS = st.builds(
     FzDoc,
     title=TEXT,
@@ -69,8 +93,8 @@ DOCS = st.builds(
     part=st.one_of(st.none(), st.builds(FzPart, label=TEXT, size=st.integers(-(2**70), 2**70))),
     vector=st.one_of(
         st.none(),
-        st.lists(FLOATS, min_size=3, max_size=3),
-        st.sampled_from([[1e39, 0.0, 0.0], [], [1.0, 2.0]]),
+        st.lists(VECTOR_FLOATS, min_size=3, max_size=3),
+        st.sampled_from([[], [1.0, 2.0], *([[1e39, 0.0, 0.0]] if ENGINE_OVERFLOW else [])]),
     ),
 )
 
@@ -90,7 +114,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 @settings(
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -110,11 +134,6 @@ def test_session_commit_is_typed_and_loses_nothing(db: WeaviateClient, docs: lis
         except errors.WeavormError:
             failed = list(docs)
             assert {id(o) for o in s.new} == {id(o) for o in docs}
-        except UnicodeEncodeError:
-            if any(SURROGATE in repr(d) or "\\udfff" in repr(d) for d in docs):
-                TALLY["untyped"] += 1
-                pytest.xfail("lone surrogates are refused by the engine half of issue 10")
-            raise
         TALLY["typed"] += len(failed)
         stored = [d for d in docs if all(d is not f for f in failed)]
         TALLY["accepted"] += len(stored)
@@ -125,11 +144,10 @@ def test_session_commit_is_typed_and_loses_nothing(db: WeaviateClient, docs: lis
             for name in ("title", "count", "tags", "part"):
                 assert getattr(back, name) == getattr(doc, name), name
             assert _same(back.ratio, doc.ratio)
-            bad = any(not math.isfinite(v) for v in doc.vector or []) or (
-                doc.ratio is not None and not math.isfinite(doc.ratio)
-            )
-            if bad:
-                TALLY["wrongly_accepted"] += 1
+            # a NaN / inf number property round-trips (checked above); a non-finite
+            # vector should be refused (the engine half of issue 10)
+            if any(not math.isfinite(v) for v in doc.vector or []):
+                TALLY["wrongly_accepted (non-finite vector)"] += 1
     FzDoc.objects.all().delete()
 
 
@@ -173,6 +191,36 @@ def test_filters_on_the_server_are_typed(db: WeaviateClient, key: str, value: An
         TALLY["typed"] += 1
         return
     TALLY["accepted"] += 1
+
+
+def _until_engine(refused: bool) -> Any:
+    return pytest.mark.xfail(
+        not refused,
+        reason="the engine half of issue 10 (encoder) refuses these with typed errors",
+        raises=(UnicodeEncodeError, OverflowError),
+        strict=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pytest.param({"title": SURROGATE}, marks=_until_engine(ENGINE_SURROGATES)),
+        pytest.param({"tags": ["ok", "a\udfffb"]}, marks=_until_engine(ENGINE_SURROGATES)),
+        pytest.param({"vector": [1e39, 0.0, 0.0]}, marks=_until_engine(ENGINE_OVERFLOW)),
+    ],
+)
+def test_unencodable_values_fail_typed_and_stay_pending(
+    db: WeaviateClient, values: dict[str, Any]
+) -> None:
+    doc = FzDoc(**values)
+    ok = FzDoc(title="fine")
+    with Session(db) as s:
+        s.add_all([ok, doc])
+        with pytest.raises(errors.WeavormError):
+            s.commit()
+        assert doc in s.new
+    assert FzDoc.objects.filter(title="fine").count() in (0, 1)
 
 
 def test_zz_tally() -> None:
