@@ -164,14 +164,17 @@ class QuerySet(Generic[M]):
 
     def filter(self, *q: Q, **lookups: Any) -> Self:
         """Keep objects matching every condition (``year__gt=2000``, ``Q(...) | Q(...)``)."""
+        _check_q("filter", q)
         return self._clone(where=self._query.where & Q(*q, **lookups))
 
     def exclude(self, *q: Q, **lookups: Any) -> Self:
         """Drop objects matching the conditions."""
+        _check_q("exclude", q)
         return self._clone(where=self._query.where & ~Q(*q, **lookups))
 
     def order_by(self, *fields: str) -> Self:
         """Sort by fields; ``-field`` for descending (not combinable with a search)."""
+        _check_names("order_by", fields)
         order = tuple((f.lstrip("-"), not f.startswith("-")) for f in fields)
         return self._clone(order=order)
 
@@ -189,14 +192,17 @@ class QuerySet(Generic[M]):
 
     def only(self, *fields: str) -> Self:
         """Return only these stored fields (others are not loaded)."""
+        _check_names("only", fields)
         return self._clone(only=tuple(fields))
 
     def select_related(self, *refs: str) -> Self:
         """Load these references (``"author"``, ``"author__org"``) in the same request."""
+        _check_names("select_related", refs)
         return self._clone(related=self._query.related + tuple(refs))
 
     def with_vector(self, *names: str) -> Self:
         """Return vectors: all, or the named ones (``"default"`` for the default)."""
+        _check_names("with_vector", names)
         return self._clone(vectors=tuple(names) if names else True)
 
     def with_metadata(self, *names: str) -> Self:
@@ -206,6 +212,7 @@ class QuerySet(Generic[M]):
         score for keyword searches, timestamps always); add ``explain_score``,
         ``is_consistent``, ``distance``, ``certainty`` or ``score`` here.
         """
+        _check_names("with_metadata", names)
         return self._clone(metadata=self._query.metadata + tuple(names))
 
     def tenant(self, name: str) -> Self:
@@ -303,7 +310,7 @@ class QuerySet(Generic[M]):
         return self._search(
             "bm25",
             query,
-            query_properties=list(properties) if properties else None,
+            query_properties=_names_list("bm25", properties),
             operator=op,
         )
 
@@ -326,13 +333,14 @@ class QuerySet(Generic[M]):
             query,
             alpha=alpha,
             vector=vector,
-            query_properties=list(properties) if properties else None,
+            query_properties=_names_list("hybrid", properties),
             fusion_type=fusions[fusion],
             target_vector=target_vector,
         )
 
     def rerank(self, property: str, query: str | None = None) -> Self:
         """Rerank search results on ``property`` with the collection's reranker."""
+        _check_names("rerank", [property])
         return self._clone(rerank=(property, query))
 
     def autocut(self, n: int) -> Self:
@@ -481,7 +489,7 @@ class QuerySet(Generic[M]):
         return self._run(self._in_bulk_op(ids))  # type: ignore[no-any-return]
 
     def _in_bulk_op(self, ids: Iterable[UUID | str]) -> Any:
-        wanted = [i if isinstance(i, UUID) else UUID(str(i)) for i in ids]
+        wanted = [_uuid("in_bulk", i) for i in ids]
         inner = self.filter(id__in=wanted)._clone(limit=len(wanted))._list_op() if wanted else None
 
         def op(ctx: CollectionContext, binding: Binding) -> Op[dict[UUID, M]]:
@@ -830,6 +838,49 @@ def _load_extra_references(
                 target.references[extra.link_on] = CrossReference(list(cross.objects))
             else:
                 existing.objects.extend(cross.objects)
+
+
+def _check_q(method: str, items: Sequence[Any]) -> None:
+    for item in items:
+        if not isinstance(item, Q):
+            raise QueryError(
+                f"{method}() takes Q objects and field=value lookups, got "
+                f"{type(item).__name__} {item!r:.40}"
+            )
+
+
+def _check_names(method: str, names: Sequence[Any]) -> None:
+    for name in names:
+        if not isinstance(name, str) or not name.isprintable() or _lone_surrogate(name):
+            raise QueryError(
+                f"{method}() takes names as printable strings, got {type(name).__name__} "
+                f"{name!r:.40}"
+            )
+
+
+def _lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _names_list(method: str, names: Sequence[str] | str | None) -> list[str] | None:
+    if not names:
+        return None
+    items = [names] if isinstance(names, str) else list(names)
+    _check_names(method, items)
+    return items
+
+
+def _uuid(method: str, value: Any) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise QueryError(f"{method}(): {value!r:.60} is not a UUID") from None
 
 
 def _plain_lookups(lookups: dict[str, Any]) -> dict[str, Any]:
