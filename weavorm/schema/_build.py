@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from weavorm.errors import SchemaError
+from weavorm.errors import ConflictError, SchemaError, UnprocessableError
 from weavorm.odm.mapping import PropertyInfo
 from weavorm.odm.registry import registry
 
@@ -140,9 +140,9 @@ def create_all(client: WeaviateClient, models: Sequence[type[Model]] | None = No
         SchemaError: an existing collection differs from its model (run ``diff`` /
             ``migrate``), or a model cannot be expressed as a collection.
     """
-    from weavorm.errors import ConflictError, UnprocessableError
-    from weavorm.schema._live import LiveSchema, prop_key
+    from weavorm.schema._live import LiveSchema, prop_key, require_sync_client
 
+    require_sync_client(client, "create_all")
     chosen = resolve_models(models)
     live = LiveSchema.read(client)
     created: list[str] = []
@@ -222,8 +222,9 @@ def drop_all(client: WeaviateClient, models: Sequence[type[Model]] | None = None
     For a collection behind an alias (after a shadow migration) the alias, the
     collection it points at and every kept version (``Name_v1``, ...) are deleted.
     """
-    from weavorm.schema._live import LiveSchema
+    from weavorm.schema._live import LiveSchema, require_sync_client
 
+    require_sync_client(client, "drop_all")
     live = LiveSchema.read(client)
     for model in resolve_models(models):
         name = model.collection_name()
