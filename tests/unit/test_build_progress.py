@@ -1,7 +1,7 @@
-"""The server build reports progress while ``go install`` runs.
+"""The server build reports progress while the Go build runs.
 
 A real build takes minutes and is not run by tests; a stand-in ``go`` on PATH writes
-what ``go install -v`` writes, slowly, and produces the executable.
+what ``go mod tidy`` and ``go build -v`` write, slowly, and produces the executable.
 """
 
 from __future__ import annotations
@@ -16,8 +16,16 @@ from weavorm.errors import ServerStartError
 from weavorm.server import _binary
 
 FAKE_GO = """#!/bin/sh
-echo "go: downloading github.com/weaviate/weaviate v1.0.0"
-echo "go: downloading github.com/go-openapi/runtime v0.1.0"
+case "$1 $2" in
+  "mod download") echo '{"Path": "github.com/weaviate/weaviate", "Version": "v1.0.0"}'; exit 0;;
+  "mod tidy") echo "go: downloading github.com/weaviate/weaviate v1.0.0"
+              echo "go: downloading github.com/go-openapi/runtime v0.1.0"; exit 0;;
+esac
+out=""
+while [ $# -gt 0 ]; do
+  if [ "$1" = "-o" ]; then out="$2"; fi
+  shift
+done
 i=0
 while [ $i -lt 6 ]; do
   echo "github.com/weaviate/weaviate/pkg$i"
@@ -25,7 +33,7 @@ while [ $i -lt 6 ]; do
   i=$((i+1))
 done
 if [ -n "$FAIL" ]; then echo "compile error: boom"; exit 3; fi
-printf '#!/bin/sh\\necho fake\\n' > "$GOBIN/weaviate-server"
+printf '#!/bin/sh\\necho fake\\n' > "$out"
 """
 
 
@@ -46,7 +54,7 @@ def test_build_reports_progress(fake_go: Path) -> None:
     lines: list[str] = []
     path = _binary.install_binary("1.30.0", progress=lines.append)
     assert path.is_file() and path == _binary.binary_cache_path("1.30.0")
-    assert "go install" in lines[0] and "build.log" in lines[0]
+    assert "with Go" in lines[0] and "build.log" in lines[0]
     middle = [line for line in lines[1:-1] if "so far" in line]
     assert middle, lines
     assert "2 modules downloaded" in middle[-1] and "packages compiled" in middle[-1]

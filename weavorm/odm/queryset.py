@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from uuid import UUID
 
 from weavorm.engine._protocol import aggregate as agg_ops
-from weavorm.engine._protocol import data as data_ops
 from weavorm.engine._protocol import generate as gen_ops
 from weavorm.engine._protocol import query as query_ops
 from weavorm.engine._protocol.calls import Call, GrpcCall
 from weavorm.engine._protocol.context import CollectionContext
-from weavorm.engine._protocol.filters import filter_to_grpc
 from weavorm.engine.aggregate_types import Metrics
 from weavorm.engine.options import BM25Operator, HybridFusion
 from weavorm.engine.results import Object, QueryResult
@@ -161,14 +159,17 @@ class QuerySet(Generic[M]):
 
     def filter(self, *q: Q, **lookups: Any) -> QuerySet[M]:
         """Keep objects matching every condition (``year__gt=2000``, ``Q(...) | Q(...)``)."""
+        _check_q("filter", q)
         return self._clone(where=self._query.where & Q(*q, **lookups))
 
     def exclude(self, *q: Q, **lookups: Any) -> QuerySet[M]:
         """Drop objects matching the conditions."""
+        _check_q("exclude", q)
         return self._clone(where=self._query.where & ~Q(*q, **lookups))
 
     def order_by(self, *fields: str) -> QuerySet[M]:
         """Sort by fields; ``-field`` for descending (not combinable with a search)."""
+        _check_names("order_by", fields)
         order = tuple((f.lstrip("-"), not f.startswith("-")) for f in fields)
         return self._clone(order=order)
 
@@ -186,14 +187,17 @@ class QuerySet(Generic[M]):
 
     def only(self, *fields: str) -> QuerySet[M]:
         """Return only these stored fields (others are not loaded)."""
+        _check_names("only", fields)
         return self._clone(only=tuple(fields))
 
     def select_related(self, *refs: str) -> QuerySet[M]:
         """Load these references (``"author"``, ``"author__org"``) in the same request."""
+        _check_names("select_related", refs)
         return self._clone(related=self._query.related + tuple(refs))
 
     def with_vector(self, *names: str) -> QuerySet[M]:
         """Return vectors: all, or the named ones (``"default"`` for the default)."""
+        _check_names("with_vector", names)
         return self._clone(vectors=tuple(names) if names else True)
 
     def with_metadata(self, *names: str) -> QuerySet[M]:
@@ -203,6 +207,7 @@ class QuerySet(Generic[M]):
         score for keyword searches, timestamps always); add ``explain_score``,
         ``is_consistent``, ``distance``, ``certainty`` or ``score`` here.
         """
+        _check_names("with_metadata", names)
         return self._clone(metadata=self._query.metadata + tuple(names))
 
     def tenant(self, name: str) -> QuerySet[M]:
@@ -300,7 +305,7 @@ class QuerySet(Generic[M]):
         return self._search(
             "bm25",
             query,
-            query_properties=list(properties) if properties else None,
+            query_properties=_names_list("bm25", properties),
             operator=op,
         )
 
@@ -323,13 +328,14 @@ class QuerySet(Generic[M]):
             query,
             alpha=alpha,
             vector=vector,
-            query_properties=list(properties) if properties else None,
+            query_properties=_names_list("hybrid", properties),
             fusion_type=fusions[fusion],
             target_vector=target_vector,
         )
 
     def rerank(self, property: str, query: str | None = None) -> QuerySet[M]:
         """Rerank search results on ``property`` with the collection's reranker."""
+        _check_names("rerank", [property])
         return self._clone(rerank=(property, query))
 
     def autocut(self, n: int) -> QuerySet[M]:
@@ -346,19 +352,40 @@ class QuerySet(Generic[M]):
     def __getitem__(self, key: slice) -> QuerySet[M]: ...
     def __getitem__(self, key: int | slice) -> M | QuerySet[M]:
         if isinstance(key, slice):
+            for part, value in (("start", key.start), ("stop", key.stop), ("step", key.step)):
+                if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                    raise QueryError(
+                        f"QuerySet slice {part} must be an int or None, got {value!r}; "
+                        "allowed: qs[n], qs[a:b], qs[a:], qs[:b] with n, a, b >= 0"
+                    )
             if key.step not in (None, 1):
-                raise QueryError("slices with a step are not supported")
+                raise QueryError(
+                    f"QuerySet slices with a step are not supported (got step {key.step}); "
+                    "allowed: qs[a:b], qs[a:], qs[:b]"
+                )
             start = key.start or 0
             if start < 0 or (key.stop is not None and key.stop < 0):
-                raise QueryError("negative slice indexes are not supported")
+                raise QueryError(
+                    f"negative slice indexes are not supported (got {key.start}:{key.stop}); "
+                    "Weaviate cannot count from the end: use order_by('-field')[:n]"
+                )
             base = self._query.offset or 0
             changes: dict[str, Any] = {"offset": base + start}
             if key.stop is not None:
                 changes["limit"] = max(0, key.stop - start)
             return self._clone(**changes)
+        if not isinstance(key, int) or isinstance(key, bool):
+            raise QueryError(
+                f"QuerySet indexes must be an int >= 0 or a slice, got {type(key).__name__} "
+                f"{key!r}; allowed: qs[n], qs[a:b], qs[a:], qs[:b]"
+            )
         if key < 0:
-            raise QueryError("negative indexes are not supported")
-        found = self[key : key + 1]._run(self[key : key + 1]._list_op(), method="__getitem__")
+            raise QueryError(
+                f"negative indexes are not supported (got {key}); Weaviate cannot count from "
+                "the end: use order_by('-field')[0]"
+            )
+        one = self[key : key + 1]
+        found = one._run(one._list_op(), method="__getitem__")
         if not found:
             raise IndexError(key)
         return found[0]  # type: ignore[no-any-return]
@@ -482,7 +509,7 @@ class QuerySet(Generic[M]):
         return self._run(self._in_bulk_op(ids), method="in_bulk")  # type: ignore[no-any-return]
 
     def _in_bulk_op(self, ids: Iterable[UUID | str]) -> Any:
-        wanted = [i if isinstance(i, UUID) else UUID(str(i)) for i in ids]
+        wanted = [_uuid("in_bulk", i) for i in ids]
         inner = self.filter(id__in=wanted)._clone(limit=len(wanted))._list_op() if wanted else None
 
         def op(ctx: CollectionContext, binding: Binding) -> Op[dict[UUID, M]]:
@@ -710,62 +737,34 @@ class QuerySet(Generic[M]):
         return op
 
     def update(self, **values: Any) -> int:
-        """Set ``values`` on every matching object (merge updates); returns the count."""
+        """Set ``values`` on every matching object (merge updates); returns the count.
+
+        Acts on every match, however many: beyond Weaviate's 10,000-object query limit
+        (``QUERY_MAXIMUM_RESULTS``) it pages through the collection by id. With a
+        search and no ``limit`` more than 10,000 results raise :class:`QueryError`
+        before anything is written (a ranking has no "all"); slice to choose.
+        """
         return self._run(self._update_op(values), method="update")  # type: ignore[no-any-return]
 
     def _update_op(self, values: dict[str, Any]) -> Any:
-        from weavorm.odm import writes
+        from weavorm.odm import bulk
 
-        listing = (self if self._query.limit is not None else self._clone(limit=10_000))._list_op()
-
-        def op(ctx: CollectionContext, binding: Binding) -> Op[int]:
-            objs: list[M] = yield from listing(ctx, binding)
-            for obj in objs:
-                for key, value in values.items():
-                    setattr(obj, key, value)
-            yield from writes.update_op(objs, set(values))(ctx, binding)
-            return len(objs)
-
-        return op
+        return bulk.update_op(self, values)
 
     def delete(self, *, dry_run: bool = False) -> DeleteManyResult:
-        """Delete every matching object (BatchDelete); ``dry_run`` only counts."""
+        """Delete every matching object (BatchDelete); ``dry_run`` only counts.
+
+        Acts on every match, however many: BatchDelete removes at most 10,000 objects
+        per request (``QUERY_MAXIMUM_RESULTS``), so it repeats until none is left, and
+        the result counts them all. Delete hooks, searches and offsets list the objects
+        first (10,000 at a time); a slice (``limit``) deletes exactly those.
+        """
         return self._run(self._delete_op(dry_run), method="delete")  # type: ignore[no-any-return]
 
     def _delete_op(self, dry_run: bool) -> Any:
-        from weavorm.engine.filters import Filter
-        from weavorm.odm import writes
+        from weavorm.odm import bulk
 
-        filters = compiler.compile_filter(self.model.weavorm_info(), self._query.where)
-        q = self._query
-        hooks = writes.has_delete_hooks(self.model) and not dry_run
-        needs_objects = hooks or q.search is not None or q.limit is not None or bool(q.offset)
-        listing = (
-            (self if q.limit is not None else self._clone(limit=10_000))._list_op()
-            if needs_objects
-            else None
-        )
-
-        def op(ctx: CollectionContext, binding: Binding) -> Op[DeleteManyResult]:
-            where = filters
-            found: list[M] = []
-            if listing is not None:
-                found = yield from listing(ctx, binding)
-                if not found:
-                    return DeleteManyResult(matches=0, successful=0, failed=0)
-                where = Filter.by_id().contains_any([o.id for o in found])
-            if where is None:
-                where = Filter.by_id().not_equal(UUID(int=0))
-            if hooks:
-                writes.fire("pre_delete", found)
-            result: DeleteManyResult = yield from data_ops.delete_many(
-                ctx, filter_to_grpc(where), dry_run=dry_run, verbose=True
-            )
-            if hooks:
-                writes.fire("post_delete", found)
-            return result
-
-        return op
+        return bulk.delete_op(self, dry_run)
 
     # -- evaluate (async twins) ----------------------------------------------------------
 
@@ -921,6 +920,49 @@ def _load_extra_references(
                 target.references[extra.link_on] = CrossReference(list(cross.objects))
             else:
                 existing.objects.extend(cross.objects)
+
+
+def _check_q(method: str, items: Sequence[Any]) -> None:
+    for item in items:
+        if not isinstance(item, Q):
+            raise QueryError(
+                f"{method}() takes Q objects and field=value lookups, got "
+                f"{type(item).__name__} {item!r:.40}"
+            )
+
+
+def _check_names(method: str, names: Sequence[Any]) -> None:
+    for name in names:
+        if not isinstance(name, str) or not name.isprintable() or _lone_surrogate(name):
+            raise QueryError(
+                f"{method}() takes names as printable strings, got {type(name).__name__} "
+                f"{name!r:.40}"
+            )
+
+
+def _lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _names_list(method: str, names: Sequence[str] | str | None) -> list[str] | None:
+    if not names:
+        return None
+    items = [names] if isinstance(names, str) else list(names)
+    _check_names(method, items)
+    return items
+
+
+def _uuid(method: str, value: Any) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise QueryError(f"{method}(): {value!r:.60} is not a UUID") from None
 
 
 def _plain_lookups(lookups: dict[str, Any]) -> dict[str, Any]:
