@@ -1,4 +1,4 @@
-"""Checks of values and names before anything is sent (no I/O).
+r"""Checks of values and names before anything is sent (no I/O).
 
 Weaviate's own rules (``entities/schema/validation.go``): collection and alias names
 ``[A-Z][_0-9A-Za-z]{0,254}`` (weavorm also takes a lower-case first letter: the server
@@ -7,7 +7,7 @@ capitalizes it), tenant names ``[A-Za-z0-9_-]{1,64}``, property names
 user, group, backup id, ...) must be a non-empty string without control characters
 and must not be ``.`` or ``..`` (which a URL path would normalise away).
 
-Text must be encodable as UTF-8: a lone surrogate such as ``"\\ud800"`` is refused
+Text must be encodable as UTF-8: a lone surrogate such as ``"\ud800"`` is refused
 (REST would silently turn it into U+FFFD, gRPC cannot encode it at all). Numbers must
 be finite: Weaviate cannot store NaN or infinity, and a NaN vector would be ranked
 with distance ``nan``. Nested objects may be at most :data:`MAX_NESTING` levels deep,
