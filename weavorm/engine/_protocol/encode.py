@@ -200,9 +200,7 @@ def _pack_vector(vector: Any, field: str) -> bytes:
             )
         data: bytes = arr.tobytes()
         return data
-    if isinstance(vector, str | bytes | bytearray | Mapping) or not isinstance(
-        vector, Sequence
-    ):
+    if isinstance(vector, str | bytes | bytearray | Mapping) or not isinstance(vector, Sequence):
         raise ConfigError(
             f"{field} must be a sequence of numbers, got {type(vector).__name__}", field=field
         )
@@ -318,9 +316,7 @@ def encode_rest_vectors(vector: Any) -> dict[str, Any]:
         return {}
     if isinstance(vector, Mapping):
         return {
-            "vectors": {
-                name: _vector_list(v, f"vector {name!r}") for name, v in vector.items()
-            }
+            "vectors": {name: _vector_list(v, f"vector {name!r}") for name, v in vector.items()}
         }
     if is_multi_vector(vector):
         raise ConfigError(
@@ -563,9 +559,7 @@ def _fill(
         except (TypeError, ValueError) as exc:
             if isinstance(exc, ConfigError):
                 raise
-            raise ConfigError(
-                f"property {field!r} cannot be encoded: {exc}", field=field
-            ) from exc
+            raise ConfigError(f"property {field!r} cannot be encoded: {exc}", field=field) from exc
         if not nested and key in RESERVED_PROPERTIES:
             _check_name(key, nested=False)
 

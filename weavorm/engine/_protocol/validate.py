@@ -80,8 +80,7 @@ def check_tenant_name(value: Any, field: str = "tenant") -> str:
     if isinstance(value, str) and _TENANT.fullmatch(value):
         return value
     raise ConfigError(
-        f"{field} must be a tenant name (1 to 64 letters, digits, '_' or '-'), "
-        f"got {_shown(value)}",
+        f"{field} must be a tenant name (1 to 64 letters, digits, '_' or '-'), got {_shown(value)}",
         field=field,
         value=value,
     )
