@@ -68,17 +68,17 @@ class GrpcTransport:
         else:
             self._channel = grpc.insecure_channel(config.grpc_target, options=_options(config))
         self._metadata = config.grpc_metadata()
-        self._methods: dict[str, Any] = {}
+        self._methods: dict[tuple[str, type[Message]], Any] = {}
 
     def _method(self, call: GrpcCall) -> Any:
-        fn = self._methods.get(call.path)
+        fn = self._methods.get((call.path, call.reply_type))
         if fn is None:
             fn = self._channel.unary_unary(
                 call.path,
                 request_serializer=lambda m: m.SerializeToString(),
                 response_deserializer=call.reply_type.FromString,
             )
-            self._methods[call.path] = fn
+            self._methods[(call.path, call.reply_type)] = fn
         return fn
 
     def call_once(self, call: GrpcCall, timeout: float) -> Message:
@@ -116,7 +116,7 @@ class AsyncGrpcTransport:
         self._config = config
         self._channel: grpc.aio.Channel | None = None
         self._metadata = config.grpc_metadata()
-        self._methods: dict[str, Any] = {}
+        self._methods: dict[tuple[str, type[Message]], Any] = {}
 
     @property
     def channel(self) -> grpc.aio.Channel:
@@ -139,14 +139,14 @@ class AsyncGrpcTransport:
         return self._metadata
 
     def _method(self, call: GrpcCall) -> Any:
-        fn = self._methods.get(call.path)
+        fn = self._methods.get((call.path, call.reply_type))
         if fn is None:
             fn = self.channel.unary_unary(
                 call.path,
                 request_serializer=lambda m: m.SerializeToString(),
                 response_deserializer=call.reply_type.FromString,
             )
-            self._methods[call.path] = fn
+            self._methods[(call.path, call.reply_type)] = fn
         return fn
 
     async def call_once(self, call: GrpcCall, timeout: float) -> Message:
