@@ -322,3 +322,25 @@ def test_server_options_are_checked(kwargs: dict[str, Any], field: str) -> None:
 def test_connection_config_checks_its_own_fields() -> None:
     with pytest.raises(ConfigError):
         ConnectionConfig(http_url="http://[::1", grpc_host="localhost", grpc_port=50051)
+
+
+def test_deeply_nested_filters_are_refused() -> None:
+    condition = Filter.by_property("a").equal(1)
+    nested = condition
+    for i in range(200):
+        nested = (nested | Filter.by_property("a").equal(i)) & condition
+    with pytest.raises(QueryError, match="nest more than"):
+        build.build_request(CollectionContext("Article"), filters=nested)
+    flat = Filter.all_of([Filter.by_property("a").equal(i) for i in range(3000)])
+    build.build_request(CollectionContext("Article"), filters=flat)
+
+
+def test_unchecked_text_reaching_protobuf_is_typed() -> None:
+    from weavorm.engine._facade import _guarded
+    from weavorm.engine._protocol import query as query_ops
+
+    operation = _guarded(
+        query_ops.fetch_objects, CollectionContext("Article"), (), {"return_properties": ["\ud800"]}
+    )
+    with pytest.raises(QueryError, match="fetch_objects"):
+        next(operation)
