@@ -30,6 +30,7 @@ def create(class_json: dict[str, Any]) -> Operation[dict[str, Any]]:
     """``POST /v1/schema``; returns the class as the server stored it."""
     if not isinstance(class_json, dict) or not class_json.get("class"):
         raise ConfigError("a collection definition needs a 'class' name", field="class")
+    check_collection_name(class_json["class"], "class")
     try:
         reply = yield from http(
             "POST", "/v1/schema", operation="collections.create", json=class_json, idempotent=False
