@@ -177,7 +177,8 @@ def test_official_client_shapes_are_accepted(
     ids = articles.data.insert_many(
         [DataObject({"title": f"alpha {i}"}, vector=[1.0, float(i), 0.0]) for i in range(7)]
     ).uuids
-    assert len(articles.query.fetch_objects(auto_limit=0).objects) == 7  # 0 means off
+    assert len(articles.query.near_vector([1.0, 0.0, 0.0], auto_limit=0).objects) == 7  # off
+    assert len(articles.query.bm25("alpha", auto_limit=0).objects) == 7
     for result in (
         articles.query.bm25(None, return_metadata=MetadataQuery(score=True)),
         articles.query.hybrid(None, vector=None, return_metadata=MetadataQuery(score=True)),
