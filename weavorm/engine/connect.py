@@ -29,6 +29,7 @@ def connect(
     retry: RetryPolicy | None = None,
     pool_size: int = 20,
     skip_init_checks: bool = False,
+    allow_plaintext_grpc: bool = False,
 ) -> WeaviateClient:
     """Connect to a Weaviate server.
 
@@ -45,6 +46,10 @@ def connect(
         retry: Retry policy for transient failures.
         pool_size: Maximum pooled HTTP connections.
         skip_init_checks: Do not contact the server now.
+        allow_plaintext_grpc: With an ``https://`` url and a plaintext ``grpc_url``
+            (``host:port`` or ``grpc://``), send the credentials over plaintext gRPC
+            anyway. Without it that combination raises ConfigError, since the API key
+            would travel unencrypted.
 
     Returns:
         A connected :class:`WeaviateClient`.
@@ -64,6 +69,7 @@ def connect(
         retry=retry,
         pool_size=pool_size,
         skip_init_checks=skip_init_checks,
+        allow_plaintext_grpc=allow_plaintext_grpc,
     )
     client = WeaviateClient(config)
     if not skip_init_checks:
@@ -86,6 +92,7 @@ def connect_async(
     retry: RetryPolicy | None = None,
     pool_size: int = 20,
     skip_init_checks: bool = False,
+    allow_plaintext_grpc: bool = False,
 ) -> AsyncWeaviateClient:
     """Create an async client; checks run on ``async with`` or ``await client.connect()``.
 
@@ -101,6 +108,7 @@ def connect_async(
         retry=retry,
         pool_size=pool_size,
         skip_init_checks=skip_init_checks,
+        allow_plaintext_grpc=allow_plaintext_grpc,
     )
     return AsyncWeaviateClient(config)
 
