@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor import FieldDescriptor
 
 from weavorm._proto import _pool
@@ -24,6 +25,13 @@ from weavorm._proto.v1 import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _method_proto(method: Any) -> descriptor_pb2.MethodDescriptorProto:
+    """The method's descriptor proto (older runtimes lack ``MethodDescriptor.client_streaming``)."""
+    proto = descriptor_pb2.MethodDescriptorProto()
+    method.CopyToProto(proto)
+    return proto
 
 
 def _field(message: Any, name: str) -> Any:
@@ -134,9 +142,10 @@ def test_weaviate_service_methods() -> None:
     ]
     assert methods["Search"].input_type is search_get_pb2.SearchRequest.DESCRIPTOR
     assert methods["Search"].output_type is search_get_pb2.SearchReply.DESCRIPTOR
-    stream = methods["BatchStream"]
+    stream = _method_proto(methods["BatchStream"])
     assert stream.client_streaming and stream.server_streaming
-    assert not methods["Search"].client_streaming and not methods["Search"].server_streaming
+    search = _method_proto(methods["Search"])
+    assert not search.client_streaming and not search.server_streaming
     # the engine calls `/weaviate.v1.Weaviate/<Method>` through channel.unary_unary/stream_stream
     assert _pool.POOL.FindMethodByName("weaviate.v1.Weaviate.Search") is methods["Search"]
 
