@@ -24,6 +24,7 @@ _TIMEOUT = 120
 
 
 def _run(code: str, **env: str) -> str:
+    """Run ``code`` in a fresh interpreter; its stdout (fails the test on a non-zero exit)."""
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
@@ -58,19 +59,23 @@ _IMPORTS = {
 
 
 @pytest.mark.parametrize(
-    "order",
+    ("order", "implementation"),
     [
-        ("weavorm", "weaviate", "health"),
-        ("weaviate", "weavorm", "health"),
-        ("health", "weavorm", "weaviate"),
-        ("weaviate", "health", "weavorm"),
+        (("weavorm", "weaviate", "health"), "upb"),
+        (("weaviate", "weavorm", "health"), "upb"),
+        (("health", "weavorm", "weaviate"), "upb"),
+        (("weaviate", "health", "weavorm"), "upb"),
+        # protobuf's pure-Python runtime (platforms without wheels) registers differently
+        (("weavorm", "weaviate", "health"), "python"),
+        (("health", "weaviate", "weavorm"), "python"),
     ],
-    ids="-then-".join,
+    ids=lambda v: "-then-".join(v) if isinstance(v, tuple) else v,
 )
-def test_import_orders(order: tuple[str, ...]) -> None:
+def test_import_orders(order: tuple[str, ...], implementation: str) -> None:
     imports = "\n".join(_IMPORTS[name] for name in order)
     out = _run(
-        imports
+        "import os\n"
+        + imports
         + """
 from google.protobuf import descriptor_pool
 from weavorm._proto import _pool
@@ -82,8 +87,14 @@ assert ours is base_pb2.DESCRIPTOR and ours is not theirs
 request = descriptor_pool.Default().FindMessageTypeByName("grpc.health.v1.HealthCheckRequest")
 assert request is health_pb2.HealthCheckRequest.DESCRIPTOR
 assert _pool.POOL.FindMessageTypeByName("grpc.health.v1.HealthCheckRequest") is not request
+from google.protobuf.internal import api_implementation
+assert api_implementation.Type() == os.environ["PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION"]
+props = base_pb2.ObjectPropertiesValue()
+props.non_ref_properties.update({"k": [1, None, "x"]})
+assert base_pb2.ObjectPropertiesValue.FromString(props.SerializeToString()) == props
 print("ok")
-"""
+""",
+        PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION=implementation,
     )
     assert out.strip().endswith("ok")
 

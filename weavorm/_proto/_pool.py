@@ -7,10 +7,44 @@ code registering the same ``.proto`` file names (the official ``weaviate-client`
 ``grpcio-health-checking``).  ``google/protobuf/struct.proto`` is in it too
 (``weavorm._proto.google.protobuf.struct_pb2``): a weavorm message field of type
 ``Struct``/``Value`` takes that module's classes, not ``google.protobuf.struct_pb2``'s.
+
+:func:`build` makes a module's enums and message classes like protobuf's
+``builder.BuildTopDescriptorsAndMessages``, but without registering them in the default
+symbol database (whose pure-Python implementation would add them to the default pool).
 """
 
-from google.protobuf import descriptor_pool as _descriptor_pool
+from typing import Any
 
-__all__ = ["POOL"]
+from google.protobuf import descriptor_pool as _descriptor_pool
+from google.protobuf import message as _message
+from google.protobuf import reflection as _reflection
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+
+__all__ = ["POOL", "build"]
 
 POOL = _descriptor_pool.DescriptorPool()
+
+
+def build(file: Any, module_name: str, module: dict[str, Any]) -> None:
+    """Add the top-level enums, services and message classes of ``file`` to ``module``."""
+
+    def message_class(desc: Any, prefix: str) -> Any:
+        attrs: dict[str, Any] = {
+            name: message_class(nested, f"{prefix}{desc.name}.")
+            for name, nested in desc.nested_types_by_name.items()
+        }
+        attrs.update(DESCRIPTOR=desc, __module__=module_name, __qualname__=prefix + desc.name)
+        return _reflection.GeneratedProtocolMessageType(desc.name, (_message.Message,), attrs)
+
+    for name, enum in file.enum_types_by_name.items():
+        module["_" + name.upper()] = enum
+        module[name] = _enum_type_wrapper.EnumTypeWrapper(enum)
+        for value in enum.values:
+            module[value.name] = value.number
+    for name, extension in file.extensions_by_name.items():
+        module[name.upper() + "_FIELD_NUMBER"] = extension.number
+        module[name] = extension
+    for name, service in file.services_by_name.items():
+        module["_" + name.upper()] = service
+    for name, desc in file.message_types_by_name.items():
+        module[name] = message_class(desc, "")

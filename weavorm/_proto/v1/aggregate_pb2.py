@@ -20,7 +20,7 @@ DESCRIPTOR = _pool.POOL.AddSerializedFile(b'\n\x12v1/aggregate.proto\x12\x0bweav
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'weavorm._proto.v1.aggregate_pb2', _globals)
+_pool.build(DESCRIPTOR, 'weavorm._proto.v1.aggregate_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_AGGREGATEREQUEST']._serialized_start=73

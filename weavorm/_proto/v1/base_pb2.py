@@ -19,7 +19,7 @@ DESCRIPTOR = _pool.POOL.AddSerializedFile(b'\n\rv1/base.proto\x12\x0bweaviate.v1
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'weavorm._proto.v1.base_pb2', _globals)
+_pool.build(DESCRIPTOR, 'weavorm._proto.v1.base_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_NUMBERARRAYPROPERTIES'].fields_by_name['values']._loaded_options = None

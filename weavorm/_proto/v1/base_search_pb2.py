@@ -19,7 +19,7 @@ DESCRIPTOR = _pool.POOL.AddSerializedFile(b'\n\x14v1/base_search.proto\x12\x0bwe
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'weavorm._proto.v1.base_search_pb2', _globals)
+_pool.build(DESCRIPTOR, 'weavorm._proto.v1.base_search_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_VECTORFORTARGET'].fields_by_name['vector_bytes']._loaded_options = None

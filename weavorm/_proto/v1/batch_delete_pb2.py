@@ -19,7 +19,7 @@ DESCRIPTOR = _pool.POOL.AddSerializedFile(b'\n\x15v1/batch_delete.proto\x12\x0bw
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'weavorm._proto.v1.batch_delete_pb2', _globals)
+_pool.build(DESCRIPTOR, 'weavorm._proto.v1.batch_delete_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_BATCHDELETEREQUEST']._serialized_start=54

@@ -20,7 +20,7 @@ DESCRIPTOR = _pool.POOL.AddSerializedFile(b'\n\x0ev1/batch.proto\x12\x0bweaviate
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'weavorm._proto.v1.batch_pb2', _globals)
+_pool.build(DESCRIPTOR, 'weavorm._proto.v1.batch_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_BATCHOBJECT'].fields_by_name['vector']._loaded_options = None

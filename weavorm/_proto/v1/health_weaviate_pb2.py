@@ -18,7 +18,7 @@ DESCRIPTOR = _pool.POOL.AddSerializedFile(b'\n\x18v1/health_weaviate.proto\x12\x
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'weavorm._proto.v1.health_weaviate_pb2', _globals)
+_pool.build(DESCRIPTOR, 'weavorm._proto.v1.health_weaviate_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_WEAVIATEHEALTHCHECKREQUEST']._serialized_start=41

@@ -19,7 +19,7 @@ DESCRIPTOR = _pool.POOL.AddSerializedFile(b'\n\x13v1/properties.proto\x12\x0bwea
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'weavorm._proto.v1.properties_pb2', _globals)
+_pool.build(DESCRIPTOR, 'weavorm._proto.v1.properties_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PROPERTIES_FIELDSENTRY']._loaded_options = None

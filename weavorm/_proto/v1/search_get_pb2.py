@@ -22,7 +22,7 @@ DESCRIPTOR = _pool.POOL.AddSerializedFile(b'\n\x13v1/search_get.proto\x12\x0bwea
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'weavorm._proto.v1.search_get_pb2', _globals)
+_pool.build(DESCRIPTOR, 'weavorm._proto.v1.search_get_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_SEARCHREQUEST'].fields_by_name['uses_123_api']._loaded_options = None

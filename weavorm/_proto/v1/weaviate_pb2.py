@@ -23,7 +23,7 @@ DESCRIPTOR = _pool.POOL.AddSerializedFile(b'\n\x11v1/weaviate.proto\x12\x0bweavi
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'weavorm._proto.v1.weaviate_pb2', _globals)
+_pool.build(DESCRIPTOR, 'weavorm._proto.v1.weaviate_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_WEAVIATE']._serialized_start=133

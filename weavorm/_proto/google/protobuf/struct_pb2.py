@@ -18,7 +18,7 @@ DESCRIPTOR = _pool.POOL.AddSerializedFile(b'\n\x1cgoogle/protobuf/struct.proto\x
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'weavorm._proto.google.protobuf.struct_pb2', _globals)
+_pool.build(DESCRIPTOR, 'weavorm._proto.google.protobuf.struct_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\023com.google.protobufB\013StructProtoP\001Z/google.golang.org/protobuf/types/known/structpb\370\001\001\242\002\003GPB\252\002\036Google.Protobuf.WellKnownTypes'

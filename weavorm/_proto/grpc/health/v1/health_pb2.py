@@ -18,7 +18,7 @@ DESCRIPTOR = _pool.POOL.AddSerializedFile(b'\n\x1bgrpc/health/v1/health.proto\x1
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
-_builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'weavorm._proto.grpc.health.v1.health_pb2', _globals)
+_pool.build(DESCRIPTOR, 'weavorm._proto.grpc.health.v1.health_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_HEALTHLISTRESPONSE_STATUSESENTRY']._loaded_options = None
