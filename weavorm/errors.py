@@ -22,6 +22,7 @@ boundary and chained with ``raise ... from exc``.
     ├── ServerStartError            a local weaviate-server could not be installed or started
     ├── QueryError                  a query that cannot be compiled (unknown field, lookup)
     ├── BatchError                  objects of a batch failed (carries every failure)
+    │   ├── BatchDeadlineError      a batch's total deadline passed (lists what did not land)
     │   └── FlushError              a session flush left failed objects pending
     ├── SchemaError                 an invalid model or schema
     ├── MigrationError              a migration that would break data, or failed
@@ -41,6 +42,7 @@ from typing import Any
 
 __all__ = [
     "AuthenticationError",
+    "BatchDeadlineError",
     "BatchError",
     "ConfigError",
     "ConflictError",
@@ -188,6 +190,15 @@ class BatchError(WeavormError):
         super().__init__(message)
         self.errors: dict[int, str] = dict(errors or {})
         self.failed: list[Any] = list(failed)
+
+
+class BatchDeadlineError(BatchError):
+    """A batch's total ``deadline`` passed before every object had an outcome.
+
+    Nothing more is sent. ``errors`` and ``failed`` list every object that did not
+    land: the unsent ones, and those in flight when the deadline passed (the server
+    may or may not have stored those; their UUIDs make sending them again safe).
+    """
 
 
 class FlushError(BatchError):

@@ -31,7 +31,7 @@ def test_doctor_ok(weaviate_server: Any) -> None:
     assert "verdict: OK" in out.stdout
     for line in ("reachable and live", "ready", "version", "modules", "gRPC health"):
         assert line in out.stdout
-    assert "1.39.3" in out.stdout and "text2vec-transformers" in out.stdout
+    assert "1.39.7" in out.stdout and "text2vec-transformers" in out.stdout
 
 
 def test_doctor_not_ok() -> None:
@@ -54,7 +54,7 @@ def test_server_start_status_stop(tmp_path: Path) -> None:
         assert started.returncode == 0, started.stdout + started.stderr
         assert "running: http://127.0.0.1:" in started.stdout or "running at" in started.stdout
         status = _run("server", "status", env=env)
-        assert status.returncode == 0 and "1.39.3" in status.stdout
+        assert status.returncode == 0 and "1.39.7" in status.stdout
         doctor = _run("doctor", env=env)
         assert doctor.returncode == 0, doctor.stdout
     finally:

@@ -609,7 +609,7 @@ def test_stream_core_failure_records_every_unresolved_item() -> None:
 def test_stream_core_transient_failure_reopens_limited_times() -> None:
     from weavorm.engine._protocol.batch_stream import StreamCore
 
-    core = StreamCore(consistency=None, max_bytes=LIMIT, batch_size=1, max_reopen=2)
+    core = StreamCore(consistency=None, max_bytes=LIMIT, batch_size=1, reopen_limit=2)
     core.add_object("A", {"n": 1})
     for _ in range(2):
         core.take_messages(final=True)
@@ -617,3 +617,44 @@ def test_stream_core_transient_failure_reopens_limited_times() -> None:
     core.take_messages(final=True)
     assert core.on_end(UnavailableError(503, "gone"), expected=False) == "done"
     assert list(core.results.objs.errors) == [0]
+
+
+def test_stream_core_reopen_budget_is_per_window_and_progress() -> None:
+    from weavorm.engine._protocol.batch_stream import StreamCore
+
+    now = [0.0]
+    core = StreamCore(
+        consistency=None,
+        max_bytes=LIMIT,
+        batch_size=1,
+        clock=lambda: now[0],
+        reopen_budget=5.0,
+        reopen_limit=3,
+        reopen_window=1.0,
+    )
+    for i in range(20):
+        core.add_object("A", {"n": i})
+    # many reopens spread over time, with results in between: never exhausted
+    for step in range(20):
+        now[0] += 0.5
+        message = core.take_messages(final=False)[0]
+        uid = message.data.objects.values[0].uuid
+        results = batch_pb2.BatchStreamReply.Results(
+            successes=[batch_pb2.BatchStreamReply.Results.Success(uuid=uid)]
+        )
+        core.on_reply(_reply(results=results))
+        if step < 19:
+            assert core.on_end(UnavailableError(503, "reset"), expected=False) == "reopen"
+            assert core.wait_before_reopen <= 0.2
+    assert len(core.results.objs.uuids) == 20
+    # no progress: reopens continue only until the budget has passed
+    core.add_object("A", {"n": 99})
+    outcomes = []
+    for _ in range(10):
+        now[0] += 2.0
+        core.take_messages(final=True)
+        outcomes.append(core.on_end(UnavailableError(503, "gone"), expected=False))
+        if outcomes[-1] == "done":
+            break
+    assert outcomes[:2] == ["reopen", "reopen"] and outcomes[-1] == "done"
+    assert 20 in core.results.objs.errors

@@ -118,22 +118,47 @@ def test_install_without_go_explains_alternatives(clean_env: Path) -> None:
 
 
 _FAKE_GO = """
-import os, pathlib, sys
-assert sys.argv[1] == "install", sys.argv
+import json, os, pathlib, sys, tempfile
+args = sys.argv[1:]
 assert os.environ["CGO_ENABLED"] == "0"
-print("go: building", sys.argv[2])
-out = pathlib.Path(os.environ["GOBIN"]) / "weaviate-server"
-out.write_text("#!/bin/sh\\necho fake\\n")
+scratch = pathlib.Path(tempfile.mkdtemp())
+if args[:3] == ["mod", "download", "-json"]:
+    module, version = args[3].split("@")
+    if module == "github.com/weaviate/weaviate":
+        gomod = scratch / "go.mod"
+        gomod.write_text("module x\\n\\nrequire (\\n\\tgithub.com/weaviate/sroar SROAR\\n)\\n")
+        print(json.dumps({"Path": module, "Version": version, "GoMod": str(gomod)}))
+    else:
+        assert version == "v0.0.16", version
+        (scratch / "bitmap.go").write_text("package sroar\\n")
+        print(json.dumps({"Path": module, "Version": version, "Dir": str(scratch)}))
+elif args[:2] == ["mod", "tidy"]:
+    print("go: tidy", pathlib.Path("go.mod").read_text().splitlines()[4])
+elif args[0] == "build":
+    gomod = pathlib.Path("go.mod").read_text()
+    if "SROAR" in ("v0.0.17", "v0.0.18"):
+        assert "replace github.com/weaviate/sroar => ./sroar" in gomod, gomod
+        shim = pathlib.Path("sroar/weavorm_compat.go").read_text()
+        assert "func (ra *Bitmap) Compacted()" in shim
+    else:
+        assert "replace" not in gomod, gomod
+    print("go: building", args[-1])
+    pathlib.Path(args[args.index("-o") + 1]).write_text("#!/bin/sh\\necho fake\\n")
+else:
+    sys.exit(f"unexpected go command {args}")
 """
 
 
-def test_install_builds_into_cache(clean_env: Path) -> None:
-    _script(clean_env / "go", _FAKE_GO)
+@pytest.mark.parametrize("sroar", ["v0.0.16", "v0.0.18"])
+def test_install_builds_into_cache(clean_env: Path, sroar: str) -> None:
+    _script(clean_env / "go", _FAKE_GO.replace("SROAR", sroar))
     target = install_binary("1.2.3")
     assert target == binary_cache_path("1.2.3")
     assert os.access(target, os.X_OK)
     log = (target.parent / "build.log").read_text()
-    assert "github.com/weaviate/weaviate/cmd/weaviate-server@v1.2.3" in log
+    assert "go: building github.com/weaviate/weaviate/cmd/weaviate-server" in log
+    assert "require github.com/weaviate/weaviate v1.2.3" in log
+    assert ("compatibility shim" in log) == (sroar == "v0.0.18")
     assert not [p for p in target.parent.iterdir() if p.name.startswith(".build-")]
     # A second call finds it and does not build again.
     (clean_env / "go").unlink()
@@ -141,7 +166,10 @@ def test_install_builds_into_cache(clean_env: Path) -> None:
 
 
 def test_install_failure_quotes_build_log(clean_env: Path) -> None:
-    body = "import sys\nfor i in range(50): print(f'build line {i}')\nsys.exit(2)\n"
+    body = (
+        _FAKE_GO.replace("SROAR", "v0.0.16").split("elif args[0] ==")[0]
+        + "else:\n    for i in range(50): print(f'build line {i}')\n    sys.exit(2)\n"
+    )
     _script(clean_env / "go", body)
     with pytest.raises(ServerStartError) as info:
         install_binary("1.2.3")

@@ -23,6 +23,11 @@ Modes:
 - ``stream()``: server-side batching over one gRPC ``BatchStream`` (Weaviate >= 1.36);
   the server tells the client how much to send.
 
+Every mode takes ``deadline=`` (seconds): a bound on the whole run. When it passes,
+nothing more is sent and :class:`~weavorm.errors.BatchDeadlineError` lists every object
+that did not land (unsent, or in flight and perhaps stored); nothing is dropped
+silently.
+
 Objects get their UUID client-side before sending, so requests are retried safely on
 transient failures (with backoff); whatever still fails is reported per index in
 ``failed_objects`` / ``failed_references`` / ``results``, with the server's message.
@@ -368,22 +373,24 @@ class AsyncBatchCollection(_AsyncBatch):
         )
 
 
-def _sync_runner(driver: SyncDriver, mode: BatchMode, level: str | None, size: int) -> SyncRunner:
+def _sync_runner(
+    driver: SyncDriver, mode: BatchMode, level: str | None, size: int, deadline: float | None
+) -> SyncRunner:
     core = _core(mode, consistency=level, max_bytes=size)
     if isinstance(core, StreamCore):
-        return SyncStreamRunner(driver, core)
+        return SyncStreamRunner(driver, core, deadline=deadline)
     assert isinstance(core, BatchCore)
-    return SyncBatchRunner(driver, core)
+    return SyncBatchRunner(driver, core, deadline=deadline)
 
 
 def _async_runner(
-    driver: AsyncDriver, mode: BatchMode, level: str | None, size: int
+    driver: AsyncDriver, mode: BatchMode, level: str | None, size: int, deadline: float | None
 ) -> AsyncRunner:
     core = _core(mode, consistency=level, max_bytes=size)
     if isinstance(core, StreamCore):
-        return AsyncStreamRunner(driver, core)
+        return AsyncStreamRunner(driver, core, deadline=deadline)
     assert isinstance(core, BatchCore)
-    return AsyncBatchRunner(driver, core)
+    return AsyncBatchRunner(driver, core, deadline=deadline)
 
 
 class _LastBatch:
@@ -416,17 +423,25 @@ class ClientBatchNamespace(_LastBatch):
     def __init__(self, driver: SyncDriver) -> None:
         self._driver = driver
 
-    def _make(self, mode: BatchMode, consistency_level: str | None) -> BatchClient:
+    def _make(
+        self, mode: BatchMode, consistency_level: str | None, deadline: float | None
+    ) -> BatchClient:
         runner = _sync_runner(
-            self._driver, mode, _level(consistency_level), self._driver.grpc_max_message_size
+            self._driver,
+            mode,
+            _level(consistency_level),
+            self._driver.grpc_max_message_size,
+            deadline,
         )
         batch = BatchClient(runner, mode)
         self._last = batch
         return batch
 
-    def dynamic(self, *, consistency_level: str | None = None) -> BatchClient:
+    def dynamic(
+        self, *, consistency_level: str | None = None, deadline: float | None = None
+    ) -> BatchClient:
         """A batch whose size and concurrency adapt to the server (see the module doc)."""
-        return self._make(BatchMode.dynamic(), consistency_level)
+        return self._make(BatchMode.dynamic(), consistency_level, deadline)
 
     def fixed_size(
         self,
@@ -434,19 +449,28 @@ class ClientBatchNamespace(_LastBatch):
         concurrent_requests: int = 2,
         *,
         consistency_level: str | None = None,
+        deadline: float | None = None,
     ) -> BatchClient:
         """A batch sending ``batch_size`` objects per request, ``concurrent_requests`` at once."""
-        return self._make(BatchMode.fixed_size(batch_size, concurrent_requests), consistency_level)
+        return self._make(
+            BatchMode.fixed_size(batch_size, concurrent_requests), consistency_level, deadline
+        )
 
     def rate_limit(
-        self, requests_per_minute: int, *, consistency_level: str | None = None
+        self,
+        requests_per_minute: int,
+        *,
+        consistency_level: str | None = None,
+        deadline: float | None = None,
     ) -> BatchClient:
         """A batch sending at most ``requests_per_minute`` objects per minute."""
-        return self._make(BatchMode.rate_limit(requests_per_minute), consistency_level)
+        return self._make(BatchMode.rate_limit(requests_per_minute), consistency_level, deadline)
 
-    def stream(self, *, consistency_level: str | None = None) -> BatchClient:
+    def stream(
+        self, *, consistency_level: str | None = None, deadline: float | None = None
+    ) -> BatchClient:
         """A server-side batch over one gRPC ``BatchStream`` (Weaviate >= 1.36)."""
-        return self._make(BatchMode.stream(), consistency_level)
+        return self._make(BatchMode.stream(), consistency_level, deadline)
 
     def wait_for_vector_indexing(
         self, *, poll_interval: float = 0.5, timeout: float | None = None
@@ -467,17 +491,25 @@ class AsyncClientBatchNamespace(_LastBatch):
     def __init__(self, driver: AsyncDriver) -> None:
         self._driver = driver
 
-    def _make(self, mode: BatchMode, consistency_level: str | None) -> AsyncBatchClient:
+    def _make(
+        self, mode: BatchMode, consistency_level: str | None, deadline: float | None
+    ) -> AsyncBatchClient:
         runner = _async_runner(
-            self._driver, mode, _level(consistency_level), self._driver.grpc_max_message_size
+            self._driver,
+            mode,
+            _level(consistency_level),
+            self._driver.grpc_max_message_size,
+            deadline,
         )
         batch = AsyncBatchClient(runner, mode)
         self._last = batch
         return batch
 
-    def dynamic(self, *, consistency_level: str | None = None) -> AsyncBatchClient:
+    def dynamic(
+        self, *, consistency_level: str | None = None, deadline: float | None = None
+    ) -> AsyncBatchClient:
         """A batch whose size and concurrency adapt to the server."""
-        return self._make(BatchMode.dynamic(), consistency_level)
+        return self._make(BatchMode.dynamic(), consistency_level, deadline)
 
     def fixed_size(
         self,
@@ -485,19 +517,28 @@ class AsyncClientBatchNamespace(_LastBatch):
         concurrent_requests: int = 2,
         *,
         consistency_level: str | None = None,
+        deadline: float | None = None,
     ) -> AsyncBatchClient:
         """A batch sending ``batch_size`` objects per request, ``concurrent_requests`` at once."""
-        return self._make(BatchMode.fixed_size(batch_size, concurrent_requests), consistency_level)
+        return self._make(
+            BatchMode.fixed_size(batch_size, concurrent_requests), consistency_level, deadline
+        )
 
     def rate_limit(
-        self, requests_per_minute: int, *, consistency_level: str | None = None
+        self,
+        requests_per_minute: int,
+        *,
+        consistency_level: str | None = None,
+        deadline: float | None = None,
     ) -> AsyncBatchClient:
         """A batch sending at most ``requests_per_minute`` objects per minute."""
-        return self._make(BatchMode.rate_limit(requests_per_minute), consistency_level)
+        return self._make(BatchMode.rate_limit(requests_per_minute), consistency_level, deadline)
 
-    def stream(self, *, consistency_level: str | None = None) -> AsyncBatchClient:
+    def stream(
+        self, *, consistency_level: str | None = None, deadline: float | None = None
+    ) -> AsyncBatchClient:
         """A server-side batch over one gRPC ``BatchStream``."""
-        return self._make(BatchMode.stream(), consistency_level)
+        return self._make(BatchMode.stream(), consistency_level, deadline)
 
     async def wait_for_vector_indexing(
         self, *, poll_interval: float = 0.5, timeout: float | None = None
@@ -515,29 +556,33 @@ class CollectionBatchNamespace(_LastBatch):
         self._driver = driver
         self._ctx = ctx
 
-    def _make(self, mode: BatchMode) -> BatchCollection:
+    def _make(self, mode: BatchMode, deadline: float | None) -> BatchCollection:
         runner = _sync_runner(
-            self._driver, mode, self._ctx.consistency, self._ctx.grpc_max_message_size
+            self._driver, mode, self._ctx.consistency, self._ctx.grpc_max_message_size, deadline
         )
         batch = BatchCollection(runner, mode, self._ctx)
         self._last = batch
         return batch
 
-    def dynamic(self) -> BatchCollection:
+    def dynamic(self, *, deadline: float | None = None) -> BatchCollection:
         """A batch whose size and concurrency adapt to the server."""
-        return self._make(BatchMode.dynamic())
+        return self._make(BatchMode.dynamic(), deadline)
 
-    def fixed_size(self, batch_size: int = 100, concurrent_requests: int = 2) -> BatchCollection:
+    def fixed_size(
+        self, batch_size: int = 100, concurrent_requests: int = 2, *, deadline: float | None = None
+    ) -> BatchCollection:
         """A batch sending ``batch_size`` objects per request, ``concurrent_requests`` at once."""
-        return self._make(BatchMode.fixed_size(batch_size, concurrent_requests))
+        return self._make(BatchMode.fixed_size(batch_size, concurrent_requests), deadline)
 
-    def rate_limit(self, requests_per_minute: int) -> BatchCollection:
+    def rate_limit(
+        self, requests_per_minute: int, *, deadline: float | None = None
+    ) -> BatchCollection:
         """A batch sending at most ``requests_per_minute`` objects per minute."""
-        return self._make(BatchMode.rate_limit(requests_per_minute))
+        return self._make(BatchMode.rate_limit(requests_per_minute), deadline)
 
-    def stream(self) -> BatchCollection:
+    def stream(self, *, deadline: float | None = None) -> BatchCollection:
         """A server-side batch over one gRPC ``BatchStream``."""
-        return self._make(BatchMode.stream())
+        return self._make(BatchMode.stream(), deadline)
 
     def wait_for_vector_indexing(
         self, *, poll_interval: float = 0.5, timeout: float | None = None
@@ -557,31 +602,33 @@ class AsyncCollectionBatchNamespace(_LastBatch):
         self._driver = driver
         self._ctx = ctx
 
-    def _make(self, mode: BatchMode) -> AsyncBatchCollection:
+    def _make(self, mode: BatchMode, deadline: float | None) -> AsyncBatchCollection:
         runner = _async_runner(
-            self._driver, mode, self._ctx.consistency, self._ctx.grpc_max_message_size
+            self._driver, mode, self._ctx.consistency, self._ctx.grpc_max_message_size, deadline
         )
         batch = AsyncBatchCollection(runner, mode, self._ctx)
         self._last = batch
         return batch
 
-    def dynamic(self) -> AsyncBatchCollection:
+    def dynamic(self, *, deadline: float | None = None) -> AsyncBatchCollection:
         """A batch whose size and concurrency adapt to the server."""
-        return self._make(BatchMode.dynamic())
+        return self._make(BatchMode.dynamic(), deadline)
 
     def fixed_size(
-        self, batch_size: int = 100, concurrent_requests: int = 2
+        self, batch_size: int = 100, concurrent_requests: int = 2, *, deadline: float | None = None
     ) -> AsyncBatchCollection:
         """A batch sending ``batch_size`` objects per request, ``concurrent_requests`` at once."""
-        return self._make(BatchMode.fixed_size(batch_size, concurrent_requests))
+        return self._make(BatchMode.fixed_size(batch_size, concurrent_requests), deadline)
 
-    def rate_limit(self, requests_per_minute: int) -> AsyncBatchCollection:
+    def rate_limit(
+        self, requests_per_minute: int, *, deadline: float | None = None
+    ) -> AsyncBatchCollection:
         """A batch sending at most ``requests_per_minute`` objects per minute."""
-        return self._make(BatchMode.rate_limit(requests_per_minute))
+        return self._make(BatchMode.rate_limit(requests_per_minute), deadline)
 
-    def stream(self) -> AsyncBatchCollection:
+    def stream(self, *, deadline: float | None = None) -> AsyncBatchCollection:
         """A server-side batch over one gRPC ``BatchStream``."""
-        return self._make(BatchMode.stream())
+        return self._make(BatchMode.stream(), deadline)
 
     async def wait_for_vector_indexing(
         self, *, poll_interval: float = 0.5, timeout: float | None = None

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from weavorm.engine._protocol import data as ops
+from weavorm.engine._protocol.batch import DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
 from weavorm.engine.batch import AsyncCollectionBatchNamespace, CollectionBatchNamespace
@@ -28,11 +29,34 @@ from weavorm.engine.types import (
     UUIDLike,
     VectorInput,
 )
+from weavorm.errors import BatchDeadlineError
 
 if TYPE_CHECKING:
     from weavorm.engine.filters import FilterExpression
 
 __all__ = ["AsyncDataNamespace", "DataNamespace"]
+
+
+def _check_objects(ctx: CollectionContext, objects: Any) -> None:
+    """Encode every object once, so invalid input raises before anything is sent."""
+    gen = ops.insert_many(ctx, objects)
+    try:
+        next(gen)  # raises ConfigError while encoding, or yields the first call
+    except StopIteration:
+        pass
+    finally:
+        gen.close()
+
+
+def _batch_kwargs(obj: Mapping[str, Any] | DataObject) -> dict[str, Any]:
+    if isinstance(obj, DataObject):
+        return {
+            "properties": obj.properties,
+            "uuid": obj.uuid,
+            "vector": obj.vector,
+            "references": obj.references,
+        }
+    return {"properties": obj}
 
 
 def _filters_message(where: FilterExpression) -> Any:
@@ -85,6 +109,7 @@ class DataNamespace:
         *,
         batch_size: int | None = None,
         concurrency: int | None = None,
+        deadline: float | None = None,
     ) -> BatchResult:
         """Insert many objects with gRPC ``BatchObjects``.
 
@@ -98,6 +123,9 @@ class DataNamespace:
                 for a uuid, vector or references.
             batch_size: Objects per request (default 500).
             concurrency: Requests in flight at once (default 4).
+            deadline: Seconds for the whole call; when they pass nothing more is
+                sent and :class:`~weavorm.errors.BatchDeadlineError` lists every
+                object that did not land.
 
         Returns:
             ``uuids`` (index -> UUID of stored objects) and ``errors`` (index -> the
@@ -106,7 +134,25 @@ class DataNamespace:
 
         Raises:
             ConfigError: an object is invalid (nothing was sent).
+            BatchDeadlineError: ``deadline`` passed first.
         """
+        if deadline is not None:
+            _check_objects(self._ctx, objects)
+            batch = CollectionBatchNamespace(self._driver, self._ctx).fixed_size(
+                batch_size or DEFAULT_BATCH_SIZE,
+                concurrency or DEFAULT_CONCURRENCY,
+                deadline=deadline,
+            )
+            added = 0
+            try:
+                with batch:
+                    for obj in objects:
+                        added += 1
+                        batch.add_object(**_batch_kwargs(obj))
+            except BatchDeadlineError:
+                rest = [_batch_kwargs(o) for o in objects[added:]]
+                raise batch._runner.abandon_rest(self._ctx.name, self._ctx.tenant, rest) from None
+            return batch.result
         return self._driver.run(
             ops.insert_many(self._ctx, objects, batch_size=batch_size, concurrency=concurrency)
         )
@@ -274,8 +320,26 @@ class AsyncDataNamespace:
         *,
         batch_size: int | None = None,
         concurrency: int | None = None,
+        deadline: float | None = None,
     ) -> BatchResult:
         """Insert many objects (see :meth:`DataNamespace.insert_many`)."""
+        if deadline is not None:
+            _check_objects(self._ctx, objects)
+            batch = AsyncCollectionBatchNamespace(self._driver, self._ctx).fixed_size(
+                batch_size or DEFAULT_BATCH_SIZE,
+                concurrency or DEFAULT_CONCURRENCY,
+                deadline=deadline,
+            )
+            added = 0
+            try:
+                async with batch:
+                    for obj in objects:
+                        added += 1
+                        await batch.add_object(**_batch_kwargs(obj))
+            except BatchDeadlineError:
+                rest = [_batch_kwargs(o) for o in objects[added:]]
+                raise batch._runner.abandon_rest(self._ctx.name, self._ctx.tenant, rest) from None
+            return batch.result
         return await self._driver.run(
             ops.insert_many(self._ctx, objects, batch_size=batch_size, concurrency=concurrency)
         )

@@ -19,7 +19,7 @@ from weavorm.engine.results import Object
 from weavorm.errors import QueryError
 from weavorm.odm.lookups import LOOKUPS, Condition, FieldTarget, length_condition
 from weavorm.odm.mapping import ModelInfo, PropertyInfo, ReferenceInfo
-from weavorm.odm.meta import SearchMeta
+from weavorm.odm.meta import STORED_CONTEXT, SearchMeta
 from weavorm.odm.q import Q
 from weavorm.odm.query import GenerateSpec, Query
 from weavorm.odm.refs import Ref
@@ -650,7 +650,7 @@ def to_instance(model: type[Model], obj: Object, *, partial: bool = False) -> Mo
     elif _trusted(model):
         instance = _fast_construct(model, values)
     else:
-        instance = model.model_validate(values)
+        instance = model.model_validate(values, context={STORED_CONTEXT: True})
     md = obj.metadata
     instance._search_meta = SearchMeta(
         distance=md.distance,

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-__all__ = ["SearchMeta"]
+__all__ = ["STORED_CONTEXT", "SearchMeta"]
+
+#: Validation context key marking values read from the server (their stored id wins).
+STORED_CONTEXT = "weavorm_stored"
 
 
 class SearchMeta(NamedTuple):

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID, uuid4, uuid5
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+import pydantic_core
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo, model_validator
 from typing_extensions import Self, dataclass_transform
 
 from weavorm import errors
@@ -25,7 +26,7 @@ from weavorm.odm.mapping import (
     nested_properties,
     read_meta,
 )
-from weavorm.odm.meta import SearchMeta
+from weavorm.odm.meta import STORED_CONTEXT, SearchMeta
 from weavorm.odm.registry import registry
 
 if TYPE_CHECKING:
@@ -61,6 +62,16 @@ class Model(BaseModel):
     Every instance has ``id`` (uuid4 unless given, or uuid5 of ``Meta.id_fields``),
     ``vector`` (the default vector or None), ``vectors`` (named vectors) and, after a
     search, the read-only :attr:`meta`.
+
+    Serialization: ``model_dump()`` / ``model_dump_json()`` (and so FastAPI responses
+    and ``model_json_schema(mode="serialization")``) give ``id`` and the fields but not
+    ``vector`` / ``vectors``; pass ``vectors=True`` to include them. A reference dumps
+    as its target's id.
+
+    Ids: with ``Meta.id_fields`` the id is always the uuid5 of those fields. An explicit
+    ``id`` that differs from it, or a change to an id field of an object whose id was
+    given (e.g. loaded from the server), raises ``pydantic.ValidationError``: the two
+    never disagree silently. Objects read from the server keep their stored id.
     """
 
     model_config = ConfigDict(
@@ -71,9 +82,11 @@ class Model(BaseModel):
     )
 
     id: UUID = pydantic.Field(default_factory=uuid4)
-    vector: list[float] | list[list[float]] | None = pydantic.Field(default=None, repr=False)
+    vector: list[float] | list[list[float]] | None = pydantic.Field(
+        default=None, repr=False, exclude=True
+    )
     vectors: dict[str, list[float] | list[list[float]]] = pydantic.Field(
-        default_factory=dict, repr=False
+        default_factory=dict, repr=False, exclude=True
     )
 
     _search_meta: SearchMeta | None = PrivateAttr(default=None)
@@ -141,12 +154,59 @@ class Model(BaseModel):
         return self._search_meta or _EMPTY_META
 
     @model_validator(mode="after")
-    def _weavorm_after(self) -> Self:
+    def _weavorm_after(self, info: ValidationInfo) -> Self:
         options = type(self).__weavorm_meta__
         _check_datetimes(self, options)
-        if options.id_fields and "id" not in self.model_fields_set:
-            self.__dict__["id"] = deterministic_id(self)
+        if options.id_fields:
+            derived = deterministic_id(self)
+            if "id" not in self.model_fields_set:
+                self.__dict__["id"] = derived
+            elif self.id != derived and not (info.context or {}).get(STORED_CONTEXT):
+                fields = ", ".join(options.id_fields)
+                raise ValueError(
+                    f"id {self.id} does not match the id derived from Meta.id_fields "
+                    f"({fields}): {derived}; leave id out (it is derived), or create a new "
+                    "object instead of changing an id field"
+                )
         return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        id_fields = type(self).__weavorm_meta__.id_fields
+        if not id_fields or name not in id_fields:
+            super().__setattr__(name, value)
+            return
+        old = self.__dict__.get(name)
+        try:
+            super().__setattr__(name, value)
+        except pydantic.ValidationError:
+            self.__dict__[name] = old  # a refused id-field change leaves the object as it was
+            raise
+
+    def model_dump(self, *, vectors: bool = False, **kwargs: Any) -> dict[str, Any]:
+        """The fields as a dict (pydantic's ``model_dump``); vectors only when asked.
+
+        Args:
+            vectors: Also give ``vector`` and ``vectors``.
+            **kwargs: pydantic's ``model_dump`` options (``mode``, ``include``, ...).
+        """
+        out = super().model_dump(**kwargs)
+        if vectors:
+            out["vector"] = self.vector
+            out["vectors"] = dict(self.vectors)
+        return out
+
+    def model_dump_json(self, *, vectors: bool = False, **kwargs: Any) -> str:
+        """The fields as JSON (pydantic's ``model_dump_json``); vectors only when asked.
+
+        Args:
+            vectors: Also give ``vector`` and ``vectors``.
+            **kwargs: pydantic's ``model_dump_json`` options (``indent``, ...).
+        """
+        if not vectors:
+            return super().model_dump_json(**kwargs)
+        indent = kwargs.pop("indent", None)
+        data = self.model_dump(mode="json", vectors=True, **kwargs)
+        return pydantic_core.to_json(data, indent=indent).decode()
 
     def weaviate_properties(self) -> dict[str, Any]:
         """Stored property values by Weaviate name (references and ids excluded)."""

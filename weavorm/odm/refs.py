@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, get_args, get_origin
 from uuid import UUID
 
-from pydantic import GetCoreSchemaHandler
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from weavorm.errors import NotLoadedError, QueryError
@@ -154,6 +155,13 @@ class Ref(Generic[T]):
                 lambda r: str(r.id), when_used="json"
             ),
         )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """A reference is its target's id in JSON (both as input and as output)."""
+        return {"type": "string", "format": "uuid", "description": "id of the referenced object"}
 
 
 def _single_collection(targets: tuple[Any, ...]) -> str | None:

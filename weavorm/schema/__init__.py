@@ -1,5 +1,6 @@
 """Schema from models: class JSON, create/drop, diff, migrate, rollback, inspect."""
 
+from weavorm.schema._async import acreate_all, adiff, adrop_all, amigrate
 from weavorm.schema._build import collection_config, create_all, drop_all
 from weavorm.schema._diff import diff
 from weavorm.schema._inspect import inspect
@@ -9,6 +10,10 @@ from weavorm.schema._plan import Operation, Plan
 __all__ = [
     "Operation",
     "Plan",
+    "acreate_all",
+    "adiff",
+    "adrop_all",
+    "amigrate",
     "collection_config",
     "create_all",
     "diff",

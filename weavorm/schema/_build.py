@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from weavorm.errors import SchemaError
+from weavorm.errors import ConflictError, SchemaError, UnprocessableError
 from weavorm.odm.mapping import PropertyInfo
 from weavorm.odm.registry import registry
 
@@ -131,8 +131,9 @@ def create_all(client: WeaviateClient, models: Sequence[type[Model]] | None = No
     Returns:
         The names of the collections created.
     """
-    from weavorm.schema._live import LiveSchema, prop_key
+    from weavorm.schema._live import LiveSchema, prop_key, require_sync_client
 
+    require_sync_client(client, "create_all")
     chosen = resolve_models(models)
     live = LiveSchema.read(client)
     created: list[str] = []
@@ -141,7 +142,14 @@ def create_all(client: WeaviateClient, models: Sequence[type[Model]] | None = No
         if live.resolve(name) is not None:
             continue
         class_json = live.resolve_targets(collection_config(model, include_references=False))
-        client.collections.create_from_dict(class_json)
+        try:
+            client.collections.create_from_dict(class_json)
+        except (ConflictError, UnprocessableError) as exc:
+            # Another process (a second web worker starting) created it just now.
+            if "already exists" not in str(exc).lower():
+                raise
+            live.classes[name] = client.collections.export_dict(name)
+            continue
         live.classes[name] = class_json
         created.append(name)
     for model in chosen:
@@ -169,8 +177,9 @@ def drop_all(client: WeaviateClient, models: Sequence[type[Model]] | None = None
     For a collection behind an alias (after a shadow migration) the alias, the
     collection it points at and every kept version (``Name_v1``, ...) are deleted.
     """
-    from weavorm.schema._live import LiveSchema
+    from weavorm.schema._live import LiveSchema, require_sync_client
 
+    require_sync_client(client, "drop_all")
     live = LiveSchema.read(client)
     for model in resolve_models(models):
         name = model.collection_name()

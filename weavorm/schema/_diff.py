@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from weavorm.schema._build import collection_config, resolve_models
-from weavorm.schema._live import LiveSchema, is_reference, prop_key
+from weavorm.schema._live import LiveSchema, is_reference, prop_key, require_sync_client
 from weavorm.schema._plan import Operation, Plan
 
 if TYPE_CHECKING:
@@ -788,4 +788,5 @@ def diff(client: WeaviateClient, models: Sequence[type[Model]] | None = None) ->
     Raises:
         SchemaError: a model cannot be expressed as a collection.
     """
+    require_sync_client(client, "diff")
     return diff_schema(resolve_models(models), LiveSchema.read(client))

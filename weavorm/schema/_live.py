@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from weavorm.engine import WeaviateClient
 
-__all__ = ["VERSION_RE", "LiveSchema", "is_reference", "prop_key", "version_name"]
+__all__ = [
+    "VERSION_RE",
+    "LiveSchema",
+    "is_reference",
+    "prop_key",
+    "require_sync_client",
+    "version_name",
+]
 
 #: A versioned collection made by a shadow migration: ``Article_v2``.
 VERSION_RE = re.compile(r"^(?P<base>[A-Z][_0-9A-Za-z]*?)_v(?P<n>\d+)$")
@@ -31,6 +38,22 @@ def is_reference(prop: Mapping[str, Any]) -> bool:
     """Whether a property JSON object is a cross-reference."""
     types = prop.get("dataType") or []
     return bool(types) and all(isinstance(t, str) and t[:1].isupper() for t in types)
+
+
+def require_sync_client(client: Any, function: str) -> None:
+    """Refuse an async client with a message naming the async twin.
+
+    Raises:
+        ConfigError: ``client`` is an :class:`~weavorm.engine.AsyncWeaviateClient`.
+    """
+    from weavorm.engine import AsyncWeaviateClient
+    from weavorm.errors import ConfigError
+
+    if isinstance(client, AsyncWeaviateClient):
+        raise ConfigError(
+            f"{function}() takes a WeaviateClient; with an AsyncWeaviateClient use "
+            f"await weavorm.schema.a{function}(client, ...)"
+        )
 
 
 @dataclass

@@ -43,7 +43,14 @@ from weavorm.schema._copy import (
     plan_destination,
 )
 from weavorm.schema._diff import diff_schema
-from weavorm.schema._live import VERSION_RE, LiveSchema, is_reference, prop_key, version_name
+from weavorm.schema._live import (
+    VERSION_RE,
+    LiveSchema,
+    is_reference,
+    prop_key,
+    require_sync_client,
+    version_name,
+)
 from weavorm.schema._plan import Operation, Plan
 
 if TYPE_CHECKING:
@@ -424,6 +431,7 @@ def migrate(
             migration failed (everything it created is removed again).
         SchemaError: a model cannot be expressed as a collection.
     """
+    require_sync_client(client, "migrate")
     if batch_size < 1:
         raise MigrationError(f"batch_size must be at least 1, got {batch_size}")
     chosen = resolve_models(models)

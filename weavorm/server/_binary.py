@@ -6,13 +6,15 @@ Lookup order (see :func:`find_binary`):
 2. ``weaviate-server`` on ``PATH``, only when the pinned default version is wanted;
 3. the cache, ``${XDG_CACHE_HOME:-~/.cache}/weavorm/weaviate/<version>/weaviate-server``.
 
-When none is found, :func:`install_binary` builds one into the cache with
-``go install github.com/weaviate/weaviate/cmd/weaviate-server@v<version>``.
+When none is found, :func:`install_binary` builds one into the cache from the Go module
+``github.com/weaviate/weaviate/cmd/weaviate-server@v<version>`` (``go build`` in a small
+build module, so that modules the Go proxy does not serve can be substituted).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -22,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from weavorm.errors import ConfigError, ServerStartError
 
@@ -34,7 +37,7 @@ __all__ = [
     "normalize_version",
 ]
 
-WEAVIATE_VERSION = "1.39.3"
+WEAVIATE_VERSION = "1.39.7"
 """The Weaviate version weavorm installs and tests against by default."""
 
 BINARY_ENV_VAR = "WEAVORM_WEAVIATE_BIN"
@@ -175,8 +178,7 @@ def _missing_go_error(version: str, target: Path) -> ServerStartError:
         f"  - point {BINARY_ENV_VAR} at a weaviate-server executable;\n"
         "  - install Go (https://go.dev/dl/) and weavorm builds it on first use into\n"
         f"    {target}\n"
-        f"    (by hand: CGO_ENABLED=0 GOBIN={target.parent} \\\n"
-        f"     go install {_MODULE_PATH}@v{version});\n"
+        f"    (by hand: python -m weavorm server install --version {version});\n"
         f"  - run Weaviate in Docker instead: {_DOCKER_HINT}, then connect to "
         "http://localhost:8080."
     )
@@ -188,10 +190,11 @@ def install_binary(
     force: bool = False,
     timeout: float | None = None,
 ) -> Path:
-    """Build ``weaviate-server`` into the cache with ``go install`` unless it is there.
+    """Build ``weaviate-server`` into the cache with Go unless it is there.
 
-    The build runs with ``CGO_ENABLED=0`` into a temporary ``GOBIN`` next to the cache
-    entry and is moved into place atomically. A file lock in the cache directory makes
+    The build runs with ``CGO_ENABLED=0`` in a temporary build module next to the cache
+    entry (requiring ``github.com/weaviate/weaviate`` at ``version``) and the binary is
+    moved into place atomically. A file lock in the cache directory makes
     concurrent processes wait for one build instead of building twice. Build output
     goes to ``build.log`` in the cache directory.
 
@@ -223,44 +226,126 @@ def install_binary(
         return _build(go, wanted, target, timeout=timeout)
 
 
+#: sroar versions that some Weaviate releases require but the Go module proxy does not serve,
+#: mapped to a served version plus the compatibility shim that adds what is missing.
+_SROAR = "github.com/weaviate/sroar"
+_SROAR_SUBSTITUTES = {"v0.0.17": "v0.0.16", "v0.0.18": "v0.0.16"}
+_SHIM = Path(__file__).resolve().parent / "_gocompat" / "sroar_compat.go.txt"
+_REQUIRE_RE = re.compile(r"^\s*(?:require\s+)?(\S+)\s+(v\S+)", re.MULTILINE)
+
+
+def _run_step(
+    command: list[str], *, cwd: Path, env: dict[str, str], log: Any, deadline: float | None
+) -> subprocess.CompletedProcess[bytes]:
+    log.write(f"$ {' '.join(command)}\n".encode())
+    log.flush()
+    remaining = None if deadline is None else max(1.0, deadline - time.monotonic())
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        timeout=remaining,
+        check=False,
+    )
+
+
+def _module_requirement(go_mod: str, module: str) -> str | None:
+    for name, version in _REQUIRE_RE.findall(go_mod):
+        if name == module:
+            return str(version)
+    return None
+
+
+def _download_json(go: str, spec: str, *, cwd: Path, env: dict[str, str]) -> dict[str, Any]:
+    proc = subprocess.run(
+        [go, "mod", "download", "-json", spec],
+        cwd=cwd,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        check=False,
+    )
+    try:
+        info: dict[str, Any] = json.loads(proc.stdout or b"{}")
+    except ValueError:
+        info = {}
+    if proc.returncode != 0 and "Error" not in info:
+        info["Error"] = (proc.stderr or b"").decode("utf-8", "replace").strip()
+    return info
+
+
+def _prepare_module(go: str, version: str, work: Path, env: dict[str, str], log: Any) -> None:
+    """Write a build module requiring Weaviate ``version``, substituting unserved modules.
+
+    Weaviate 1.39.4 and later require sroar releases that the Go module proxy refuses to
+    serve. For those the build replaces sroar with the newest served release plus a small
+    shim of weavorm's own (``_gocompat/sroar_compat.go.txt``) that adds the few methods the
+    newer releases introduced.
+    """
+    (work / "go.mod").write_text(
+        "module weavorm.local/serverbuild\n\ngo 1.22\n\n"
+        f"require github.com/weaviate/weaviate v{version}\n"
+    )
+    (work / "tools.go").write_text(
+        '//go:build tools\n\npackage tools\n\nimport _ "' + _MODULE_PATH + '"\n'
+    )
+    info = _download_json(go, f"github.com/weaviate/weaviate@v{version}", cwd=work, env=env)
+    if info.get("Error"):
+        raise ServerStartError(f"Cannot download Weaviate {version}: {info['Error']}")
+    go_mod = Path(str(info.get("GoMod", ""))).read_text() if info.get("GoMod") else ""
+    sroar = _module_requirement(go_mod, _SROAR)
+    substitute = _SROAR_SUBSTITUTES.get(sroar or "")
+    if substitute is None:
+        return
+    served = _download_json(go, f"{_SROAR}@{substitute}", cwd=work, env=env)
+    if served.get("Error") or not served.get("Dir"):
+        raise ServerStartError(f"Cannot download {_SROAR}@{substitute}: {served.get('Error')}")
+    local = work / "sroar"
+    shutil.copytree(str(served["Dir"]), local)
+    for path in [local, *local.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    shutil.copyfile(_SHIM, local / "weavorm_compat.go")
+    with (work / "go.mod").open("a") as fh:
+        fh.write(f"\nreplace {_SROAR} => ./sroar\n")
+    log.write(
+        f"# {_SROAR} {sroar} is not served by the module proxy: building with "
+        f"{substitute} plus weavorm's compatibility shim\n".encode()
+    )
+
+
 def _build(go: str, version: str, target: Path, *, timeout: float | None) -> Path:
     cache_dir = target.parent
     log_path = cache_dir / "build.log"
-    gobin = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_dir))
-    command = [go, "install", f"{_MODULE_PATH}@v{version}"]
-    env = {**os.environ, "CGO_ENABLED": "0", "GOBIN": str(gobin)}
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_dir))
+    built = work / _exe_name()
+    build = [go, "build", "-o", str(built), _MODULE_PATH]
+    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local"}
     started = time.monotonic()
+    deadline = None if timeout is None else started + timeout
     try:
         with log_path.open("wb") as log:
-            log.write(f"$ CGO_ENABLED=0 GOBIN={gobin} {' '.join(command)}\n".encode())
-            log.flush()
             try:
-                proc = subprocess.run(
-                    command,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                    env=env,
-                    timeout=timeout,
-                    check=False,
-                )
+                _prepare_module(go, version, work, env, log)
+                proc = _run_step([go, "mod", "tidy"], cwd=work, env=env, log=log, deadline=deadline)
+                if proc.returncode == 0:
+                    proc = _run_step(build, cwd=work, env=env, log=log, deadline=deadline)
             except subprocess.TimeoutExpired:
                 raise ServerStartError(
                     f"Building weaviate-server {version} took longer than {timeout} s.\n"
-                    f"command: {' '.join(command)}\nbuild log: {log_path}\n"
-                    f"last log lines:\n{_tail(log_path)}"
+                    f"build log: {log_path}\nlast log lines:\n{_tail(log_path)}"
                 ) from None
-        built = gobin / _exe_name()
         if proc.returncode != 0 or not built.is_file():
             raise ServerStartError(
                 f"Building weaviate-server {version} failed (exit code {proc.returncode}, "
                 f"after {time.monotonic() - started:.0f} s).\n"
-                f"command: CGO_ENABLED=0 GOBIN={gobin} {' '.join(command)}\n"
                 f"build log: {log_path}\nlast log lines:\n{_tail(log_path)}\n"
                 f"Alternatives: set {BINARY_ENV_VAR}, or {_DOCKER_HINT}."
             )
         built.chmod(0o755)
         os.replace(built, target)
     finally:
-        shutil.rmtree(gobin, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
     return target

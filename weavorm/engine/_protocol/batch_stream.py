@@ -54,17 +54,31 @@ def _beacon(ref: batch_pb2.BatchReference) -> str:
 class StreamCore(CoreBase):
     """A server-side batch: messages to send, replies read, outcomes recorded.
 
+    The stream is reopened after a shutdown, an overload or a transient connection
+    failure as long as the batch makes progress: it gives up once ``reopen_budget``
+    seconds passed without any result from the server, or after ``reopen_limit``
+    reopens within ``reopen_window`` seconds (a hot loop), whichever comes first.
+
     Attributes:
         batch_size: Items per ``Data`` message (the server adjusts it with ``Backoff``).
-        max_reopen: How many times a stream is reopened after a shutdown/overload.
-        reopen_backoff: Seconds to wait before reopening, by reopening number (1-based).
+        reopen_budget: Seconds without progress after which the stream is not
+            reopened any more.
+        reopen_limit: Most reopens within ``reopen_window`` seconds.
+        reopen_window: The window of ``reopen_limit``, in seconds.
+        reopen_backoff: Seconds to wait before reopening, by the number of reopens
+            since the last progress (1-based).
     """
 
     batch_size: int = 100
-    max_reopen: int = 5
-    reopen_backoff: Callable[[int], float] = field(default=lambda n: min(30.0, 2.0 ** (n - 1)))
+    reopen_budget: float = 20.0
+    reopen_limit: int = 100
+    reopen_window: float = 10.0
+    reopen_backoff: Callable[[int], float] = field(default=lambda n: min(2.0, 0.2 * 2 ** (n - 1)))
     started_ok: bool = False
     reopen_count: int = 0
+    fruitless_reopens: int = 0
+    last_progress: float = 0.0
+    reopen_times: deque[float] = field(default_factory=deque)
     wait_before_reopen: float = 0.0
     shutting_down: bool = False
     out_of_memory: bool = False
@@ -72,6 +86,23 @@ class StreamCore(CoreBase):
     sent_references: dict[str, deque[tuple[PendingReferences, int]]] = field(default_factory=dict)
     unacked_objects: set[str] = field(default_factory=set)
     unacked_references: set[str] = field(default_factory=set)
+
+    def progress(self) -> None:
+        """Note that the server answered something (a result, an acknowledgement)."""
+        self.last_progress = self.clock()
+        self.fruitless_reopens = 0
+
+    def may_reopen(self) -> bool:
+        """Whether the reopen budget allows one more reopen now."""
+        now = self.clock()
+        if self.last_progress == 0.0:
+            self.last_progress = self.started
+        if now - self.last_progress > self.reopen_budget:
+            return False
+        window = self.reopen_times
+        while window and now - window[0] > self.reopen_window:
+            window.popleft()
+        return len(window) < self.reopen_limit
 
     def start_message(self) -> batch_pb2.BatchStreamRequest:
         """The opening ``Start`` message."""
@@ -168,6 +199,8 @@ class StreamCore(CoreBase):
     def on_reply(self, reply: batch_pb2.BatchStreamReply) -> None:
         """Take one server message into account."""
         kind = reply.WhichOneof("message")
+        if kind in ("results", "acks"):
+            self.progress()
         if kind == "results":
             self._on_results(reply.results)
         elif kind == "acks":
@@ -270,14 +303,16 @@ class StreamCore(CoreBase):
         transient = isinstance(error, UnavailableError | ConnectError | TimeoutError)
         unexpected_end = error is None and not expected
         retry = self.shutting_down or self.out_of_memory or transient or unexpected_end
-        if retry and (self.awaiting or self.queued) and self.reopen_count < self.max_reopen:
+        if retry and (self.awaiting or self.queued) and self.may_reopen():
             self.reopen_count += 1
+            self.fruitless_reopens += 1
+            self.reopen_times.append(self.clock())
             # Objects without a result are sent again (they carry their UUIDs, so that
             # is safe); references only when the server never acknowledged them (a
             # reference added twice would be stored twice).
             self._requeue(set(self.sent_objects), set(self.unacked_references))
             if not self.out_of_memory:
-                self.wait_before_reopen = self.reopen_backoff(self.reopen_count)
+                self.wait_before_reopen = self.reopen_backoff(self.fruitless_reopens)
             self.shutting_down = self.out_of_memory = False
             self.started_ok = False
             return "reopen"

@@ -35,7 +35,13 @@ from weavorm.engine.types import (
     BatchResult,
     BatchResults,
 )
-from weavorm.errors import ConfigError, TimeoutError, UnavailableError, WeavormError
+from weavorm.errors import (
+    ConfigError,
+    ConnectError,
+    TimeoutError,
+    UnavailableError,
+    WeavormError,
+)
 
 __all__ = [
     "BatchCore",
@@ -318,16 +324,38 @@ class BatchCore(CoreBase):
             self.next_allowed = max(now, self.next_allowed) + request.size * 60.0 / rpm
 
     def complete(self, request: Request, reply: Any, *, now: float) -> None:
-        """Record the reply (or error) of a request and adapt (dynamic mode)."""
+        """Record the reply (or error) of a request and adapt (dynamic mode).
+
+        In dynamic mode a request that failed transiently (after the driver's
+        retries) and carried more than the smallest batch is not recorded as failed:
+        its objects are queued again at the front and go out in smaller requests (a
+        connection that keeps breaking lets only short requests through).
+        """
         if request.objects is not None:
+            if (
+                self.mode.kind == "dynamic"
+                and isinstance(reply, ConnectError | UnavailableError | TimeoutError)
+                and len(request.objects) > DYNAMIC_MIN_BATCH
+            ):
+                self.batch_size = max(DYNAMIC_MIN_BATCH, min(self.batch_size, request.size) // 2)
+                self.concurrency = max(1, self.concurrency - 1)
+                self._requeue(request.objects)
+                return
             self.record_objects(request.objects, reply)
             if self.mode.kind == "dynamic":
                 self._adapt(request, reply, now - request.sent_at)
         elif request.references is not None:
             self.record_references(request.references, reply)
 
+    def _requeue(self, chunk: PendingObjects) -> None:
+        again = PendingObjects()
+        for position in range(len(chunk)):
+            again.append_from(chunk, position)
+        again.extend(self.objects)
+        self.objects = again
+
     def _adapt(self, request: Request, reply: Any, took: float) -> None:
-        if isinstance(reply, UnavailableError | TimeoutError):
+        if isinstance(reply, UnavailableError | TimeoutError | ConnectError):
             self.batch_size = max(DYNAMIC_MIN_BATCH, self.batch_size // 2)
             self.concurrency = max(1, self.concurrency - 1)
             return

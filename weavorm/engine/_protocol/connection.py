@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from weavorm.engine._protocol.retry import RetryPolicy
 from weavorm.errors import ConfigError
 
-__all__ = ["Auth", "ConnectionConfig", "Timeout", "build_config"]
+__all__ = ["Auth", "ConnectionConfig", "GrpcSettings", "Timeout", "build_config"]
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _RESERVED_HEADERS = frozenset({"authorization", "content-length", "host", "te", "content-type"})
@@ -70,6 +70,56 @@ class Timeout:
         return cls(connect=v, read=v, write=v, pool=v, batch=max(v, 1.0))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GrpcSettings:
+    """How the gRPC channel notices dead connections and replaces them.
+
+    The keepalive values suit Weaviate's gRPC server, which keeps grpc-go's default
+    enforcement (pings no more often than every 5 minutes, none without a call in
+    flight, GOAWAY ``too_many_pings`` after 3 strikes): pings are sent only while a
+    call is in flight and at most twice while nothing is sent, so a long call never
+    earns a GOAWAY, yet a connection that went silent fails within
+    ``keepalive_time + keepalive_timeout`` seconds.
+
+    Attributes:
+        keepalive_time: Seconds without a read, during a call, before a ping.
+        keepalive_timeout: Seconds to wait for the ping's answer before the
+            connection is declared dead.
+        initial_reconnect_backoff: Seconds before the first reconnection attempt.
+        max_reconnect_backoff: Upper bound of the wait between reconnection attempts
+            (small, so that a restarted server is noticed within about a second).
+        reset_after: Consecutive ``DEADLINE_EXCEEDED`` / ``UNAVAILABLE`` failures
+            after which the channel is closed and rebuilt (0 never resets).
+    """
+
+    keepalive_time: float = 20.0
+    keepalive_timeout: float = 10.0
+    initial_reconnect_backoff: float = 0.25
+    max_reconnect_backoff: float = 1.0
+    reset_after: int = 2
+
+    def __post_init__(self) -> None:
+        for name in (
+            "keepalive_time",
+            "keepalive_timeout",
+            "initial_reconnect_backoff",
+            "max_reconnect_backoff",
+        ):
+            _check_seconds(f"grpc.{name}", getattr(self, name))
+        if isinstance(self.reset_after, bool) or not isinstance(self.reset_after, int):
+            raise ConfigError(
+                f"grpc.reset_after must be an integer >= 0, got {self.reset_after!r}",
+                field="grpc.reset_after",
+                value=self.reset_after,
+            )
+        if self.reset_after < 0:
+            raise ConfigError(
+                f"grpc.reset_after must be an integer >= 0, got {self.reset_after!r}",
+                field="grpc.reset_after",
+                value=self.reset_after,
+            )
+
+
 @dataclass(frozen=True, slots=True)
 class Auth:
     """Credentials sent as ``Authorization: Bearer ...`` on REST and gRPC.
@@ -120,6 +170,7 @@ class ConnectionConfig:
         pool_size: Maximum pooled HTTP connections.
         grpc_max_message_size: Largest gRPC message in bytes (raised after ``/v1/meta``).
         skip_init_checks: Do not contact the server when connecting.
+        grpc: Keepalive, reconnection and channel-reset settings.
     """
 
     http_url: str
@@ -133,6 +184,7 @@ class ConnectionConfig:
     pool_size: int = 20
     grpc_max_message_size: int = DEFAULT_GRPC_MAX_MESSAGE
     skip_init_checks: bool = False
+    grpc: GrpcSettings = field(default_factory=GrpcSettings)
 
     def __post_init__(self) -> None:
         _check_http_url(self.http_url)

@@ -29,6 +29,12 @@ class RetryPolicy:
     ``retry_non_idempotent`` is set (batch writes with fixed ids are idempotent and
     mark themselves so).
 
+    Retries stop at whichever comes first: ``max_attempts`` attempts, or ``budget``
+    seconds since the first attempt started (a retry whose wait would end past the
+    budget is not made). The defaults keep retrying for about 20 seconds with waits
+    of at most 2 seconds, which rides out a server restart of about 15 seconds and
+    notices within about 2 seconds that the server is back.
+
     Attributes:
         max_attempts: Total attempts including the first (1 disables retries).
         initial_backoff: Seconds before the first retry.
@@ -36,14 +42,19 @@ class RetryPolicy:
         multiplier: Growth factor per attempt.
         jitter: Fraction of each wait that is randomised (0 to 1).
         retry_non_idempotent: Also retry non-idempotent calls.
+        budget: Seconds, from the start of the first attempt, after which no retry
+            starts (None: only ``max_attempts`` limits retries).
+        unreached_attempts: Attempts per call while the server has never answered.
     """
 
-    max_attempts: int = 4
+    max_attempts: int = 20
     initial_backoff: float = 0.2
-    max_backoff: float = 8.0
+    max_backoff: float = 2.0
     multiplier: float = 2.0
     jitter: float = 0.2
     retry_non_idempotent: bool = False
+    budget: float | None = 20.0
+    unreached_attempts: int = 4
 
     def __post_init__(self) -> None:
         if not isinstance(self.max_attempts, int) or self.max_attempts < 1:
@@ -60,6 +71,29 @@ class RetryPolicy:
                     field=f"retry.{name}",
                     value=value,
                 )
+        if (
+            isinstance(self.unreached_attempts, bool)
+            or not isinstance(self.unreached_attempts, int)
+            or self.unreached_attempts < 1
+        ):
+            raise ConfigError(
+                "retry unreached_attempts must be an integer >= 1, "
+                f"got {self.unreached_attempts!r}",
+                field="retry.unreached_attempts",
+                value=self.unreached_attempts,
+            )
+        budget = self.budget
+        if budget is not None and (
+            isinstance(budget, bool)
+            or not isinstance(budget, int | float)
+            or not math.isfinite(budget)
+            or budget < 0
+        ):
+            raise ConfigError(
+                f"retry budget must be None or a finite number of seconds >= 0, got {budget!r}",
+                field="retry.budget",
+                value=budget,
+            )
         if not isinstance(self.multiplier, int | float) or self.multiplier < 1:
             raise ConfigError(
                 f"retry multiplier must be >= 1, got {self.multiplier!r}",
@@ -89,6 +123,35 @@ class RetryPolicy:
         if not (idempotent or self.retry_non_idempotent):
             return False
         return self.is_transient(error)
+
+    def next_delay(
+        self,
+        error: WeavormError,
+        *,
+        attempt: int,
+        idempotent: bool,
+        elapsed: float,
+        reached: bool = True,
+        rng: random.Random | None = None,
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or None to give up.
+
+        Args:
+            error: Why attempt number ``attempt`` failed.
+            attempt: The attempt that failed (1-based).
+            idempotent: Whether the call may be sent again safely.
+            elapsed: Seconds since the first attempt started.
+            reached: Whether the server has ever answered this client.
+            rng: Source of jitter.
+        """
+        if not self.should_retry(error, attempt=attempt, idempotent=idempotent):
+            return None
+        if not reached and attempt >= self.unreached_attempts:
+            return None
+        delay = self.backoff(attempt, rng=rng)
+        if self.budget is not None and elapsed + delay > self.budget:
+            return None
+        return delay
 
     def backoff(self, attempt: int, *, rng: random.Random | None = None) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""

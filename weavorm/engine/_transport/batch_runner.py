@@ -14,9 +14,11 @@ server message into the :class:`~weavorm.engine._protocol.batch_stream.StreamCor
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 import time
 import uuid as uuid_lib
+from collections.abc import Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
@@ -25,12 +27,13 @@ from weavorm.engine._protocol.batch_stream import StreamCore
 from weavorm.engine._protocol.batching import (
     DYNAMIC_MAX_CONCURRENCY,
     BatchCore,
+    CoreBase,
     Request,
     run_request,
 )
 from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
 from weavorm.engine._transport.stream import AsyncBidiStream, SyncBidiStream
-from weavorm.errors import ConfigError, TimeoutError, WeavormError
+from weavorm.errors import BatchDeadlineError, ConfigError, TimeoutError, WeavormError
 
 __all__ = ["AsyncBatchRunner", "AsyncStreamRunner", "SyncBatchRunner", "SyncStreamRunner"]
 
@@ -41,24 +44,89 @@ CANCELLED = (
 )
 
 
+DEADLINE_UNSENT = "not sent: the batch deadline of {deadline:g}s passed before this item was sent"
+DEADLINE_INFLIGHT = (
+    "the batch deadline of {deadline:g}s passed while this item was in flight; the server "
+    "may or may not have stored it"
+)
+
+
 class _Closed:
     closed = False
+    core: CoreBase
+    deadline: float | None = None
+    _deadline_at: float | None = None
+    _expired: BatchDeadlineError | None = None
 
     def check_open(self) -> None:
-        """Raise :class:`ConfigError` when the batch was closed."""
+        """Raise :class:`ConfigError` when the batch was closed (or its deadline error)."""
+        if self._expired is not None:
+            raise self._expired
         if self.closed:
             raise ConfigError("this batch is closed; start a new one with client.batch.<mode>()")
+
+    def _set_deadline(self, deadline: float | None) -> None:
+        if deadline is not None and (
+            isinstance(deadline, bool) or not isinstance(deadline, int | float) or deadline <= 0
+        ):
+            raise ConfigError(
+                f"deadline must be a positive number of seconds, got {deadline!r}",
+                field="deadline",
+                value=deadline,
+            )
+        self.deadline = deadline
+        self._deadline_at = None if deadline is None else self.core.clock() + deadline
+
+    def remaining(self) -> float | None:
+        """Seconds left before the batch deadline (None: no deadline)."""
+        if self._deadline_at is None:
+            return None
+        return self._deadline_at - self.core.clock()
+
+    def _deadline_error(self) -> BatchDeadlineError:
+        """Record every unsent item as failed and build the error listing what did not land."""
+        assert self.deadline is not None
+        self.core.abandon(DEADLINE_UNSENT.format(deadline=self.deadline))
+        failed = sorted(self.core.failed_objects, key=lambda e: e.index)
+        error = BatchDeadlineError(
+            f"the batch deadline of {self.deadline:g}s passed: {len(failed)} object(s) and "
+            f"{len(self.core.failed_references)} reference(s) did not land (see .failed)",
+            errors={e.index: e.message for e in failed},
+            failed=failed,
+        )
+        self._expired = error
+        return error
+
+    def abandon_rest(
+        self, collection: str, tenant: str | None, rest: Iterable[Mapping[str, Any]]
+    ) -> BatchDeadlineError:
+        """After the deadline: record objects never added as failed too; the full error."""
+        for item in rest:
+            self.core.add_object(collection, tenant=tenant, **item)
+        return self._deadline_error()
+
+    def _capped(self, request: Request, batch_timeout: float) -> Request:
+        left = self.remaining()
+        if left is not None:
+            timeout = max(0.05, min(request.call.timeout or batch_timeout, left))
+            request.call = dataclasses.replace(request.call, timeout=timeout)
+        return request
 
 
 class SyncBatchRunner(_Closed):
     """Runs a :class:`BatchCore` with blocking calls and a small thread pool."""
 
-    def __init__(self, driver: SyncDriver, core: BatchCore) -> None:
+    core: BatchCore
+
+    def __init__(
+        self, driver: SyncDriver, core: BatchCore, *, deadline: float | None = None
+    ) -> None:
         self.driver = driver
         self.core = core
         self._pool: ThreadPoolExecutor | None = None
         self._inflight: dict[Future[Any], Request] = {}
         self._lock = threading.RLock()
+        self._set_deadline(deadline)
 
     def open(self) -> None:
         """Nothing to open for client-side batches."""
@@ -93,6 +161,8 @@ class SyncBatchRunner(_Closed):
         if self.closed:
             return
         try:
+            if self._expired is not None:
+                return
             if interrupted is None:
                 self._pump(final=True)
             else:
@@ -102,7 +172,8 @@ class SyncBatchRunner(_Closed):
             self.closed = True
             self.core.finish()
             if self._pool is not None:
-                self._pool.shutdown(wait=True)
+                # after a deadline, requests still in flight are not waited for
+                self._pool.shutdown(wait=self._expired is None, cancel_futures=True)
                 self._pool = None
 
     def _submit(self, request: Request) -> None:
@@ -110,14 +181,32 @@ class SyncBatchRunner(_Closed):
             workers = max(self.core.mode.concurrency, DYNAMIC_MAX_CONCURRENCY)
             self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="weavorm-batch")
         self.core.mark_sent(request, self.core.clock())
+        if self._deadline_at is not None:
+            self._capped(request, self.driver.config.timeout.batch)
         future = self._pool.submit(self.driver.run, run_request(request))
         self._inflight[future] = request
+
+    def _expire(self) -> BatchDeadlineError:
+        assert self.deadline is not None
+        message = DEADLINE_INFLIGHT.format(deadline=self.deadline)
+        for future, request in list(self._inflight.items()):
+            reply = future.result() if future.done() else WeavormError(message)
+            self.core.complete(request, reply, now=self.core.clock())
+        self._inflight.clear()
+        return self._deadline_error()
 
     def _reap(self, *, block: bool) -> None:
         if not self._inflight:
             return
         if block:
-            done, _ = wait(list(self._inflight), return_when=FIRST_COMPLETED)
+            left = self.remaining()
+            done, _ = wait(
+                list(self._inflight),
+                timeout=None if left is None else max(left, 0.0),
+                return_when=FIRST_COMPLETED,
+            )
+            if not done:
+                raise self._expire()
         else:
             done = {f for f in self._inflight if f.done()}
         for future in done:
@@ -132,14 +221,19 @@ class SyncBatchRunner(_Closed):
         core = self.core
         self._reap(block=False)
         while True:
+            left = self.remaining()
+            if left is not None and left <= 0:
+                raise self._expire()
+            # wait for room before taking a request, so that a deadline passing
+            # meanwhile never strands a request that was taken but not sent
+            while len(self._inflight) >= core.concurrency:
+                self._reap(block=True)
             request = core.next_request(final=final, inflight=len(self._inflight))
             if request is None:
                 if final and self._inflight:
                     self._reap(block=True)
                     continue
                 return
-            while len(self._inflight) >= core.concurrency:
-                self._reap(block=True)
             delay = core.wait_time(request, core.clock())
             if delay > 0:
                 time.sleep(delay)
@@ -149,10 +243,15 @@ class SyncBatchRunner(_Closed):
 class AsyncBatchRunner(_Closed):
     """Runs a :class:`BatchCore` with tasks on the running event loop."""
 
-    def __init__(self, driver: AsyncDriver, core: BatchCore) -> None:
+    core: BatchCore
+
+    def __init__(
+        self, driver: AsyncDriver, core: BatchCore, *, deadline: float | None = None
+    ) -> None:
         self.driver = driver
         self.core = core
         self._inflight: dict[asyncio.Future[Any], Request] = {}
+        self._set_deadline(deadline)
 
     async def open(self) -> None:
         """Nothing to open for client-side batches."""
@@ -180,6 +279,8 @@ class AsyncBatchRunner(_Closed):
         if self.closed:
             return
         try:
+            if self._expired is not None:
+                return
             if interrupted is None:
                 await self._pump(final=True)
             else:
@@ -200,14 +301,36 @@ class AsyncBatchRunner(_Closed):
 
     def _submit(self, request: Request) -> None:
         self.core.mark_sent(request, self.core.clock())
+        if self._deadline_at is not None:
+            self._capped(request, self.driver.config.timeout.batch)
         task = asyncio.ensure_future(self.driver.run(run_request(request)))
         self._inflight[task] = request
+
+    def _expire(self) -> BatchDeadlineError:
+        assert self.deadline is not None
+        message = DEADLINE_INFLIGHT.format(deadline=self.deadline)
+        for task, request in list(self._inflight.items()):
+            if task.done() and not task.cancelled():
+                reply: Any = task.result()
+            else:
+                task.cancel()
+                reply = WeavormError(message)
+            self.core.complete(request, reply, now=self.core.clock())
+        self._inflight.clear()
+        return self._deadline_error()
 
     async def _reap(self, *, block: bool) -> None:
         if not self._inflight:
             return
         if block:
-            done, _ = await asyncio.wait(list(self._inflight), return_when=asyncio.FIRST_COMPLETED)
+            left = self.remaining()
+            done, _ = await asyncio.wait(
+                list(self._inflight),
+                timeout=None if left is None else max(left, 0.0),
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            if not done:
+                raise self._expire()
         else:
             done = {t for t in self._inflight if t.done()}
         for task in done:
@@ -218,14 +341,19 @@ class AsyncBatchRunner(_Closed):
         core = self.core
         await self._reap(block=False)
         while True:
+            left = self.remaining()
+            if left is not None and left <= 0:
+                raise self._expire()
+            # wait for room before taking a request, so that a deadline passing
+            # meanwhile never strands a request that was taken but not sent
+            while len(self._inflight) >= core.concurrency:
+                await self._reap(block=True)
             request = core.next_request(final=final, inflight=len(self._inflight))
             if request is None:
                 if final and self._inflight:
                     await self._reap(block=True)
                     continue
                 return
-            while len(self._inflight) >= core.concurrency:
-                await self._reap(block=True)
             delay = core.wait_time(request, core.clock())
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -244,9 +372,14 @@ def _stream_kwargs() -> dict[str, Any]:
 class SyncStreamRunner(_Closed):
     """Runs a :class:`StreamCore` over one ``BatchStream`` on the sync channel."""
 
-    def __init__(self, driver: SyncDriver, core: StreamCore) -> None:
+    core: StreamCore
+
+    def __init__(
+        self, driver: SyncDriver, core: StreamCore, *, deadline: float | None = None
+    ) -> None:
         self.driver = driver
         self.core = core
+        self._set_deadline(deadline)
         self._cond = threading.Condition()
         self._stream: SyncBidiStream | None = None
         self._ended = False
@@ -254,7 +387,7 @@ class SyncStreamRunner(_Closed):
         self._closing = False
         self._timeout = driver.config.timeout.batch
         retry = driver.config.retry
-        core.max_reopen = max(retry.max_attempts - 1, 0)
+        core.reopen_budget = retry.budget if retry.budget is not None else 20.0
         core.reopen_backoff = retry.backoff
 
     def open(self) -> None:
@@ -289,6 +422,7 @@ class SyncStreamRunner(_Closed):
 
     def _handle_end(self) -> None:
         """The stream ended: reopen it, or raise its error when it cannot be."""
+        self._check_deadline()
         outcome = self.core.on_end(self._end_error, expected=self._closing)
         error = self._end_error
         self._stream = None
@@ -304,8 +438,23 @@ class SyncStreamRunner(_Closed):
             self.closed = True
             raise error or WeavormError("the server ended the batch stream")
 
+    def _check_deadline(self) -> None:
+        left = self.remaining()
+        if left is None or left > 0:
+            return
+        if self._stream is not None:
+            self._stream.cancel()
+            self._stream = None
+        self.core.abandon(DEADLINE_UNSENT.format(deadline=self.deadline))
+        self.core.fail_unresolved(DEADLINE_INFLIGHT.format(deadline=self.deadline))
+        raise self._deadline_error()
+
     def _wait(self) -> None:
-        if not self._cond.wait(self._timeout):
+        self._check_deadline()
+        left = self.remaining()
+        timeout = self._timeout if left is None else max(0.0, min(self._timeout, left))
+        if not self._cond.wait(timeout):
+            self._check_deadline()
             if self._stream is not None:
                 self._stream.cancel()
             self._end_error = TimeoutError(
@@ -373,6 +522,8 @@ class SyncStreamRunner(_Closed):
             return
         with self._cond:
             try:
+                if self._expired is not None:
+                    return
                 if interrupted is not None:
                     self.core.abandon(INTERRUPTED.format(reason=interrupted))
                     if self._stream is not None:
@@ -402,9 +553,14 @@ class SyncStreamRunner(_Closed):
 class AsyncStreamRunner(_Closed):
     """Runs a :class:`StreamCore` over one ``BatchStream`` on the ``grpc.aio`` channel."""
 
-    def __init__(self, driver: AsyncDriver, core: StreamCore) -> None:
+    core: StreamCore
+
+    def __init__(
+        self, driver: AsyncDriver, core: StreamCore, *, deadline: float | None = None
+    ) -> None:
         self.driver = driver
         self.core = core
+        self._set_deadline(deadline)
         self._progress = asyncio.Event()
         self._stream: AsyncBidiStream | None = None
         self._ended = False
@@ -412,7 +568,7 @@ class AsyncStreamRunner(_Closed):
         self._closing = False
         self._timeout = driver.config.timeout.batch
         retry = driver.config.retry
-        core.max_reopen = max(retry.max_attempts - 1, 0)
+        core.reopen_budget = retry.budget if retry.budget is not None else 20.0
         core.reopen_backoff = retry.backoff
 
     async def open(self) -> None:
@@ -443,6 +599,7 @@ class AsyncStreamRunner(_Closed):
         self._progress.set()
 
     async def _handle_end(self) -> None:
+        self._check_deadline()
         outcome = self.core.on_end(self._end_error, expected=self._closing)
         error = self._end_error
         self._stream = None
@@ -453,11 +610,26 @@ class AsyncStreamRunner(_Closed):
             self.closed = True
             raise error or WeavormError("the server ended the batch stream")
 
+    def _check_deadline(self) -> None:
+        left = self.remaining()
+        if left is None or left > 0:
+            return
+        if self._stream is not None:
+            self._stream.cancel()
+            self._stream = None
+        self.core.abandon(DEADLINE_UNSENT.format(deadline=self.deadline))
+        self.core.fail_unresolved(DEADLINE_INFLIGHT.format(deadline=self.deadline))
+        raise self._deadline_error()
+
     async def _wait(self) -> None:
+        self._check_deadline()
+        left = self.remaining()
+        timeout = self._timeout if left is None else max(0.0, min(self._timeout, left))
         self._progress.clear()
         try:
-            await asyncio.wait_for(self._progress.wait(), self._timeout)
+            await asyncio.wait_for(self._progress.wait(), timeout)
         except asyncio.TimeoutError:
+            self._check_deadline()
             if self._stream is not None:
                 self._stream.cancel()
             self._end_error = TimeoutError(
@@ -521,6 +693,8 @@ class AsyncStreamRunner(_Closed):
         if self.closed:
             return
         try:
+            if self._expired is not None:
+                return
             if interrupted is not None:
                 self.core.abandon(INTERRUPTED.format(reason=interrupted))
                 if self._stream is not None:

@@ -9,6 +9,7 @@ how they wait.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 from collections.abc import Generator
@@ -20,7 +21,7 @@ from weavorm.engine._protocol.connection import ConnectionConfig
 from weavorm.engine._transport.grpc import AsyncGrpcTransport, GrpcTransport
 from weavorm.engine._transport.http import AsyncHttpTransport, HttpTransport, encode_body
 from weavorm.engine.telemetry import Span, Telemetry
-from weavorm.errors import ServerError, WeavormError
+from weavorm.errors import ServerError, TransportError, WeavormError
 
 __all__ = ["AsyncDriver", "SyncDriver"]
 
@@ -47,6 +48,8 @@ class _DriverBase:
         self.telemetry = telemetry
         self.grpc_max_message_size = config.grpc_max_message_size
         self._rng = random.Random()
+        #: Whether the server ever answered (then retries use the whole budget).
+        self.reached = False
 
     def _span(self, call: HttpCall | GrpcCall, attempt: int, size: int | None) -> Span:
         if isinstance(call, HttpCall):
@@ -67,12 +70,19 @@ class _DriverBase:
             request_bytes=size,
         )
 
-    def _next_delay(self, error: WeavormError, call: HttpCall | GrpcCall, attempt: int) -> float:
-        """Seconds to wait before retrying, or -1 to give up."""
-        policy = self.config.retry
-        if policy.should_retry(error, attempt=attempt, idempotent=call.retryable):
-            return policy.backoff(attempt, rng=self._rng)
-        return -1.0
+    def _next_delay(
+        self, error: WeavormError, call: HttpCall | GrpcCall, attempt: int, started: float
+    ) -> float:
+        """Seconds to wait before retrying, or -1 to give up (attempts or budget spent)."""
+        delay = self.config.retry.next_delay(
+            error,
+            attempt=attempt,
+            idempotent=call.retryable,
+            elapsed=time.monotonic() - started,
+            reached=self.reached,
+            rng=self._rng,
+        )
+        return -1.0 if delay is None else delay
 
 
 class SyncDriver(_DriverBase):
@@ -83,6 +93,7 @@ class SyncDriver(_DriverBase):
         self.http = HttpTransport(config)
         self.grpc = GrpcTransport(config)
         self._pool: ThreadPoolExecutor | None = None
+        self._pid = os.getpid()
 
     def run(self, op: Generator[Call, Any, T]) -> T:
         """Run a protocol operation to completion and return its result."""
@@ -116,6 +127,7 @@ class SyncDriver(_DriverBase):
         if isinstance(call, GrpcCall):
             size = call.request.ByteSize()
         attempt = 1
+        started = time.monotonic()
         while True:
             span = self._span(call, attempt, size)
             try:
@@ -125,9 +137,12 @@ class SyncDriver(_DriverBase):
                 else:
                     reply = self.grpc.call_once(call, _grpc_timeout(call, self.config))
                     span.stop("OK")
+                self.reached = True
                 return reply
             except WeavormError as error:
-                delay = self._next_delay(error, call, attempt)
+                if not isinstance(error, TransportError):
+                    self.reached = True
+                delay = self._next_delay(error, call, attempt, started)
                 span.fail(error, status=_status_of(error), will_retry=delay >= 0)
                 if delay < 0:
                     raise
@@ -137,6 +152,9 @@ class SyncDriver(_DriverBase):
     def _parallel(self, call: Parallel) -> list[Any]:
         if len(call.calls) <= 1 or call.concurrency <= 1:
             return [self._capture(c) for c in call.calls]
+        if self._pid != os.getpid():
+            # A forked child has none of the parent's worker threads.
+            self._pool, self._pid = None, os.getpid()
         if self._pool is None:
             self._pool = ThreadPoolExecutor(
                 max_workers=max(4, min(32, self.config.pool_size)),
@@ -161,9 +179,9 @@ class SyncDriver(_DriverBase):
         """Close transports and the worker pool."""
         self.http.close()
         self.grpc.close()
-        if self._pool is not None:
+        if self._pool is not None and self._pid == os.getpid():
             self._pool.shutdown(wait=True)
-            self._pool = None
+        self._pool = None
 
 
 class AsyncDriver(_DriverBase):
@@ -206,6 +224,7 @@ class AsyncDriver(_DriverBase):
         if isinstance(call, GrpcCall):
             size = call.request.ByteSize()
         attempt = 1
+        started = time.monotonic()
         while True:
             span = self._span(call, attempt, size)
             try:
@@ -215,9 +234,12 @@ class AsyncDriver(_DriverBase):
                 else:
                     reply = await self.grpc.call_once(call, _grpc_timeout(call, self.config))
                     span.stop("OK")
+                self.reached = True
                 return reply
             except WeavormError as error:
-                delay = self._next_delay(error, call, attempt)
+                if not isinstance(error, TransportError):
+                    self.reached = True
+                delay = self._next_delay(error, call, attempt, started)
                 span.fail(error, status=_status_of(error), will_retry=delay >= 0)
                 if delay < 0:
                     raise

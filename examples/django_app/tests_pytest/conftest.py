@@ -1,0 +1,1 @@
+pytest_plugins = ["weavorm.contrib.django.pytest_plugin"]
