@@ -35,7 +35,7 @@ SMOKE_TIMEOUT = 90
 
 
 def claimed_floors() -> dict[str, str]:
-    """``{"grpcio": "1.59.5", ...}`` from ``[project] dependencies`` in ``pyproject.toml``."""
+    """``{"grpcio": "1.74.0", ...}`` from ``[project] dependencies`` in ``pyproject.toml``."""
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     block = re.search(r"^dependencies = \[(.*?)^\]", text, flags=re.MULTILINE | re.DOTALL)
     assert block is not None, "no [project] dependencies in pyproject.toml"
