@@ -22,7 +22,7 @@ class BatchDeleteRequest(_message.Message):
     dry_run: bool
     consistency_level: _base_pb2.ConsistencyLevel
     tenant: str
-    def __init__(self, collection: _Optional[str] = ..., filters: _Optional[_Union[_base_pb2.Filters, _Mapping]] = ..., verbose: _Optional[bool] = ..., dry_run: _Optional[bool] = ..., consistency_level: _Optional[_Union[_base_pb2.ConsistencyLevel, str]] = ..., tenant: _Optional[str] = ...) -> None: ...
+    def __init__(self, collection: _Optional[str] = ..., filters: _Optional[_Union[_base_pb2.Filters, _Mapping]] = ..., verbose: bool = ..., dry_run: bool = ..., consistency_level: _Optional[_Union[_base_pb2.ConsistencyLevel, str]] = ..., tenant: _Optional[str] = ...) -> None: ...
 
 class BatchDeleteReply(_message.Message):
     __slots__ = ("took", "failed", "matches", "successful", "objects")
@@ -46,4 +46,4 @@ class BatchDeleteObject(_message.Message):
     uuid: bytes
     successful: bool
     error: str
-    def __init__(self, uuid: _Optional[bytes] = ..., successful: _Optional[bool] = ..., error: _Optional[str] = ...) -> None: ...
+    def __init__(self, uuid: _Optional[bytes] = ..., successful: bool = ..., error: _Optional[str] = ...) -> None: ...

@@ -36,8 +36,7 @@ from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from google.protobuf.struct_pb2 import NULL_VALUE, Value
-
+from weavorm._proto.google.protobuf.struct_pb2 import NULL_VALUE, Value
 from weavorm._proto.v1 import base_pb2, batch_pb2
 from weavorm.engine._protocol.validate import MAX_NESTING, f32_finite, text_problem
 from weavorm.engine.types import (
