@@ -396,7 +396,8 @@ def to_json_value(
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, str):
-        return to_json_value(str(value), field=field)
+        # str.__str__, not str(): a str-based Enum member prints as "Status.OPEN".
+        return to_json_value(str.__str__(value), field=field)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
