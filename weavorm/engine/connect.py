@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
+from weavorm.engine._protocol.circuit import CircuitBreaker
 from weavorm.engine._protocol.connection import Timeout, build_config
 from weavorm.engine._protocol.retry import RetryPolicy
 from weavorm.engine.client import WeaviateClient
@@ -29,6 +30,7 @@ def connect(
     retry: RetryPolicy | None = None,
     pool_size: int = 20,
     skip_init_checks: bool = False,
+    circuit: CircuitBreaker | Literal["default"] | None = "default",
 ) -> WeaviateClient:
     """Connect to a Weaviate server.
 
@@ -45,6 +47,8 @@ def connect(
         retry: Retry policy for transient failures.
         pool_size: Maximum pooled HTTP connections.
         skip_init_checks: Do not contact the server now.
+        circuit: Circuit breaker of each transport (``"default"``: a
+            :class:`CircuitBreaker` with its defaults; None: no circuit breaker).
 
     Returns:
         A connected :class:`WeaviateClient`.
@@ -64,6 +68,7 @@ def connect(
         retry=retry,
         pool_size=pool_size,
         skip_init_checks=skip_init_checks,
+        circuit=circuit,
     )
     client = WeaviateClient(config)
     if not skip_init_checks:
@@ -86,6 +91,7 @@ def connect_async(
     retry: RetryPolicy | None = None,
     pool_size: int = 20,
     skip_init_checks: bool = False,
+    circuit: CircuitBreaker | Literal["default"] | None = "default",
 ) -> AsyncWeaviateClient:
     """Create an async client; checks run on ``async with`` or ``await client.connect()``.
 
@@ -101,6 +107,7 @@ def connect_async(
         retry=retry,
         pool_size=pool_size,
         skip_init_checks=skip_init_checks,
+        circuit=circuit,
     )
     return AsyncWeaviateClient(config)
 

@@ -7,9 +7,10 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from weavorm.engine._protocol.circuit import CircuitBreaker
 from weavorm.engine._protocol.retry import RetryPolicy
 from weavorm.errors import ConfigError
 
@@ -171,6 +172,7 @@ class ConnectionConfig:
         grpc_max_message_size: Largest gRPC message in bytes (raised after ``/v1/meta``).
         skip_init_checks: Do not contact the server when connecting.
         grpc: Keepalive, reconnection and channel-reset settings.
+        circuit: Circuit breaker of each transport, or None for none.
     """
 
     http_url: str
@@ -185,6 +187,7 @@ class ConnectionConfig:
     grpc_max_message_size: int = DEFAULT_GRPC_MAX_MESSAGE
     skip_init_checks: bool = False
     grpc: GrpcSettings = field(default_factory=GrpcSettings)
+    circuit: CircuitBreaker | None = field(default_factory=CircuitBreaker)
 
     def __post_init__(self) -> None:
         _check_http_url(self.http_url)
@@ -214,6 +217,12 @@ class ConnectionConfig:
                 f"retry must be a RetryPolicy, got {type(self.retry).__name__}",
                 field="retry",
                 value=self.retry,
+            )
+        if self.circuit is not None and not isinstance(self.circuit, CircuitBreaker):
+            raise ConfigError(
+                f"circuit must be a CircuitBreaker or None, got {type(self.circuit).__name__}",
+                field="circuit",
+                value=self.circuit,
             )
         _check_headers(self.headers)
 
@@ -333,6 +342,7 @@ def build_config(
     pool_size: int = 20,
     skip_init_checks: bool = False,
     environ: Mapping[str, str] | None = None,
+    circuit: CircuitBreaker | Literal["default"] | None = "default",
 ) -> ConnectionConfig:
     """Build a validated :class:`ConnectionConfig` from ``connect()``'s arguments.
 
@@ -382,4 +392,5 @@ def build_config(
         retry=retry if retry is not None else RetryPolicy(),
         pool_size=pool_size,
         skip_init_checks=skip_init_checks,
+        circuit=CircuitBreaker() if circuit == "default" else circuit,
     )
