@@ -218,3 +218,94 @@ def test_session_commit_keeps_unsent_objects_pending_when_the_circuit_opens(
         assert session.new == []
     assert _count(weaviate_client, "CircuitItem") == n  # 0 lost, 0 duplicated (ids fixed)
     session.close()
+
+
+def test_session_commit_of_5000_runs_over_rest_while_grpc_is_blackholed(
+    weaviate_server: Any, weaviate_client: WeaviateClient, grpc_proxy: FaultProxy
+) -> None:
+    from weavorm import Model, Session
+    from weavorm.config import Vectorizer
+    from weavorm.schema import create_all
+
+    class OverRest(Model):
+        n: int
+        name: str
+        score: float
+        tags: list[str]
+
+        class Meta:
+            vectorizer = Vectorizer.none()
+            id_fields = ("n",)
+
+    class OverGrpc(Model):
+        n: int
+        name: str
+        score: float
+        tags: list[str]
+
+        class Meta:
+            vectorizer = Vectorizer.none()
+            id_fields = ("n",)
+
+    n = 5_000
+
+    def rows(model: type[Any]) -> list[Any]:
+        return [
+            model(
+                n=i,
+                name=f"item {i}",
+                score=i / 7,
+                tags=[f"t{i % 3}", "all"],
+                vector=[1.0, float(i), 0.5],
+            )
+            for i in range(n)
+        ]
+
+    create_all(weaviate_client, [OverRest, OverGrpc])
+    started = time.perf_counter()
+    with Session(weaviate_client) as session:
+        session.add_all(rows(OverGrpc))
+        session.commit()
+    grpc_seconds = time.perf_counter() - started
+
+    events: list[RequestEvent] = []
+    client = _client(
+        weaviate_server,
+        grpc_proxy,
+        timeout=Timeout(read=1.0, batch=5.0),
+        circuit=CircuitBreaker(failures=2, window=30.0, open_for=30.0),
+        grpc_fallback="rest",
+    )
+    client.telemetry.subscribe(events.append)
+    with client:
+        grpc_proxy.blackhole(60.0)
+        started = time.perf_counter()
+        with Session(client) as session:
+            session.add_all(rows(OverRest))
+            session.commit()
+            assert session.new == []
+        rest_seconds = time.perf_counter() - started
+    assert [e.status for e in events if e.kind == "circuit"] == ["open"]
+    assert any(e.target == "POST /v1/batch/objects" and e.kind == "stop" for e in events)
+    assert _count(weaviate_client, "OverRest") == n  # 0 lost, 0 duplicated (fixed ids)
+    assert _count(weaviate_client, "OverGrpc") == n
+
+    def stored(name: str) -> dict[int, tuple[Any, ...]]:
+        collection = weaviate_client.collections.get(name)
+        out: dict[int, tuple[Any, ...]] = {}
+        for obj in collection.iterator(include_vector=True):
+            p = obj.properties
+            out[p["n"]] = (obj.uuid, p["name"], p["score"], sorted(p["tags"]), obj.vector)
+        return out
+
+    over_rest, over_grpc = stored("OverRest"), stored("OverGrpc")
+    assert len(over_rest) == n
+    for i in (0, 1, 2, 999, n - 1):
+        rest_row, grpc_row = over_rest[i], over_grpc[i]
+        assert rest_row[1:] == grpc_row[1:]  # same properties and vectors
+    assert {k: v[1:] for k, v in over_rest.items()} == {k: v[1:] for k, v in over_grpc.items()}
+    print(
+        f"CIRCUIT session commit of {n}: gRPC {grpc_seconds:.2f} s ({n / grpc_seconds:.0f}/s); "
+        f"REST fallback with gRPC blackholed {rest_seconds:.2f} s ({n / rest_seconds:.0f}/s, "
+        "including the 5 s batch timeouts that opened the circuit)"
+    )

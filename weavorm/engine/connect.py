@@ -31,6 +31,7 @@ def connect(
     pool_size: int = 20,
     skip_init_checks: bool = False,
     circuit: CircuitBreaker | Literal["default"] | None = "default",
+    grpc_fallback: Literal["rest"] | None = None,
 ) -> WeaviateClient:
     """Connect to a Weaviate server.
 
@@ -49,6 +50,8 @@ def connect(
         skip_init_checks: Do not contact the server now.
         circuit: Circuit breaker of each transport (``"default"``: a
             :class:`CircuitBreaker` with its defaults; None: no circuit breaker).
+        grpc_fallback: ``"rest"``: while the gRPC circuit is open, batch writes go
+            over REST (``POST /v1/batch/objects``) instead of failing.
 
     Returns:
         A connected :class:`WeaviateClient`.
@@ -69,6 +72,7 @@ def connect(
         pool_size=pool_size,
         skip_init_checks=skip_init_checks,
         circuit=circuit,
+        grpc_fallback=grpc_fallback,
     )
     client = WeaviateClient(config)
     if not skip_init_checks:
@@ -92,6 +96,7 @@ def connect_async(
     pool_size: int = 20,
     skip_init_checks: bool = False,
     circuit: CircuitBreaker | Literal["default"] | None = "default",
+    grpc_fallback: Literal["rest"] | None = None,
 ) -> AsyncWeaviateClient:
     """Create an async client; checks run on ``async with`` or ``await client.connect()``.
 
@@ -108,6 +113,7 @@ def connect_async(
         pool_size=pool_size,
         skip_init_checks=skip_init_checks,
         circuit=circuit,
+        grpc_fallback=grpc_fallback,
     )
     return AsyncWeaviateClient(config)
 

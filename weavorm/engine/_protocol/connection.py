@@ -173,6 +173,8 @@ class ConnectionConfig:
         skip_init_checks: Do not contact the server when connecting.
         grpc: Keepalive, reconnection and channel-reset settings.
         circuit: Circuit breaker of each transport, or None for none.
+        grpc_fallback: ``"rest"``: while the gRPC circuit is open, run the gRPC calls
+            that have a REST equivalent over REST (see ``docs/processes.md``).
     """
 
     http_url: str
@@ -188,6 +190,7 @@ class ConnectionConfig:
     skip_init_checks: bool = False
     grpc: GrpcSettings = field(default_factory=GrpcSettings)
     circuit: CircuitBreaker | None = field(default_factory=CircuitBreaker)
+    grpc_fallback: Literal["rest"] | None = None
 
     def __post_init__(self) -> None:
         _check_http_url(self.http_url)
@@ -223,6 +226,18 @@ class ConnectionConfig:
                 f"circuit must be a CircuitBreaker or None, got {type(self.circuit).__name__}",
                 field="circuit",
                 value=self.circuit,
+            )
+        if self.grpc_fallback not in (None, "rest"):
+            raise ConfigError(
+                f'grpc_fallback must be "rest" or None, got {self.grpc_fallback!r}',
+                field="grpc_fallback",
+                value=self.grpc_fallback,
+            )
+        if self.grpc_fallback is not None and self.circuit is None:
+            raise ConfigError(
+                "grpc_fallback needs a circuit breaker (it follows the gRPC circuit)",
+                field="grpc_fallback",
+                value=self.grpc_fallback,
             )
         _check_headers(self.headers)
 
@@ -343,6 +358,7 @@ def build_config(
     skip_init_checks: bool = False,
     environ: Mapping[str, str] | None = None,
     circuit: CircuitBreaker | Literal["default"] | None = "default",
+    grpc_fallback: Literal["rest"] | None = None,
 ) -> ConnectionConfig:
     """Build a validated :class:`ConnectionConfig` from ``connect()``'s arguments.
 
@@ -393,4 +409,5 @@ def build_config(
         pool_size=pool_size,
         skip_init_checks=skip_init_checks,
         circuit=CircuitBreaker() if circuit == "default" else circuit,
+        grpc_fallback=grpc_fallback,
     )

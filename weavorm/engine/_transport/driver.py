@@ -9,6 +9,7 @@ how they wait.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import random
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 from weavorm.engine._protocol.calls import Call, GrpcCall, HttpCall, Parallel, Sleep
 from weavorm.engine._protocol.circuit import Circuit, Transition
 from weavorm.engine._protocol.connection import ConnectionConfig
+from weavorm.engine._protocol.rest_fallback import rest_equivalent
 from weavorm.engine._transport.grpc import AsyncGrpcTransport, GrpcTransport
 from weavorm.engine._transport.http import AsyncHttpTransport, HttpTransport, encode_body
 from weavorm.engine.telemetry import RequestEvent, Span, Telemetry
@@ -153,6 +155,20 @@ class _DriverBase:
             )
         )
 
+    def _fallback(self, call: HttpCall | GrpcCall) -> tuple[HttpCall, Any] | None:
+        """The REST call to make instead of ``call`` (open gRPC circuit), if any."""
+        if not isinstance(call, GrpcCall) or self.config.grpc_fallback != "rest":
+            return None
+        found = rest_equivalent(call)
+        if found is None:
+            return None
+        http_call, convert = found
+        # a batch over REST gets the batch timeout, like its gRPC original
+        timeout = (
+            http_call.timeout if http_call.timeout is not None else _grpc_timeout(call, self.config)
+        )
+        return dataclasses.replace(http_call, timeout=timeout), convert
+
     def _denied_wait(
         self,
         call: HttpCall | GrpcCall,
@@ -260,6 +276,10 @@ class SyncDriver(_DriverBase):
             if circuit is not None:
                 remaining = self._admit(call, transport, circuit)
                 if remaining is not None:
+                    fallback = self._fallback(call)
+                    if fallback is not None:
+                        http_call, convert = fallback
+                        return convert(self._with_retry(http_call))
                     denied = self._open_error(call, transport, remaining)
                     wait = self._denied_wait(call, last, remaining, attempt, started)
                     if wait < 0:
@@ -379,6 +399,10 @@ class AsyncDriver(_DriverBase):
             if circuit is not None:
                 remaining = self._admit(call, transport, circuit)
                 if remaining is not None:
+                    fallback = self._fallback(call)
+                    if fallback is not None:
+                        http_call, convert = fallback
+                        return convert(await self._with_retry(http_call))
                     denied = self._open_error(call, transport, remaining)
                     wait = self._denied_wait(call, last, remaining, attempt, started)
                     if wait < 0:
