@@ -309,3 +309,25 @@ def test_session_commit_of_5000_runs_over_rest_while_grpc_is_blackholed(
         f"REST fallback with gRPC blackholed {rest_seconds:.2f} s ({n / rest_seconds:.0f}/s, "
         "including the 5 s batch timeouts that opened the circuit)"
     )
+
+
+def test_doctor_reports_the_data_path(weaviate_server: Any) -> None:
+    import subprocess
+    import sys
+
+    from weavorm.server import free_port
+
+    def doctor(grpc_url: str) -> str:
+        args = ["doctor", "--url", weaviate_server.url, "--grpc-url", grpc_url, "--timeout", "2"]
+        out = subprocess.run(
+            [sys.executable, "-m", "weavorm", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return out.stdout
+
+    assert "data path: gRPC" in doctor(weaviate_server.grpc_url)
+    report = doctor(f"127.0.0.1:{free_port()}")  # nothing listens there
+    assert "data path: REST only" in report and "grpc_fallback='rest'" in report
+    assert "verdict: NOT OK" in report
