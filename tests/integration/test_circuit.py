@@ -331,3 +331,38 @@ def test_doctor_reports_the_data_path(weaviate_server: Any) -> None:
     report = doctor(f"127.0.0.1:{free_port()}")  # nothing listens there
     assert "data path: REST only" in report and "grpc_fallback='rest'" in report
     assert "verdict: NOT OK" in report
+
+
+async def test_async_client_circuit_opens_and_falls_back_to_rest(
+    weaviate_server: Any, weaviate_client: WeaviateClient, collection_name: str
+) -> None:
+    from weavorm.engine import DataObject
+    from weavorm.server import free_port
+
+    _create(weaviate_client, collection_name)
+    client = weavorm.connect_async(
+        weaviate_server.url,
+        grpc_url=f"127.0.0.1:{free_port()}",  # nothing listens: gRPC refused
+        retry=RetryPolicy(max_attempts=3, budget=5.0),
+        circuit=CircuitBreaker(failures=2, window=30.0, open_for=30.0),
+        grpc_fallback="rest",
+    )
+    async with client:
+        collection = client.collections.get(collection_name)
+        with pytest.raises(errors.TransportError):
+            await collection.query.fetch_objects()  # its retries open the circuit
+        started = time.perf_counter()
+        with pytest.raises(errors.CircuitOpenError):
+            await collection.query.fetch_objects()  # no REST equivalent: refused at once
+        assert time.perf_counter() - started < FAST_FAIL_BOUND
+        result = await collection.data.insert_many(
+            [DataObject(properties={"n": i}, uuid=uuid_for(i)) for i in range(20)]
+        )
+        assert not result.errors
+    assert _count(weaviate_client, collection_name) == 20
+
+
+def uuid_for(i: int) -> str:
+    import uuid
+
+    return str(uuid.UUID(int=i + 1))
