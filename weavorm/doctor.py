@@ -123,9 +123,9 @@ def run_doctor(
                 healthy,
                 "gRPC (searches, aggregates and batches)"
                 if healthy
-                else "REST only: with connect(..., grpc_fallback='rest') batch writes run over "
-                "POST /v1/batch/objects once the gRPC circuit opens; searches, aggregates, "
-                "deletes and references need gRPC (see docs/processes.md)",
+                else "REST only: with connect(..., grpc_fallback='rest') batch writes and "
+                "deletes run over REST once the gRPC circuit opens; searches, aggregates "
+                "and references need gRPC (see docs/processes.md)",
             )
         )
     return report

@@ -333,10 +333,10 @@ def test_doctor_reports_the_data_path(weaviate_server: Any) -> None:
     assert "verdict: NOT OK" in report
 
 
-async def test_async_client_circuit_opens_and_falls_back_to_rest(
+async def test_async_client_circuit_opens_and_writes_and_deletes_fall_back_to_rest(
     weaviate_server: Any, weaviate_client: WeaviateClient, collection_name: str
 ) -> None:
-    from weavorm.engine import DataObject
+    from weavorm.engine import DataObject, Filter
     from weavorm.server import free_port
 
     _create(weaviate_client, collection_name)
@@ -359,7 +359,17 @@ async def test_async_client_circuit_opens_and_falls_back_to_rest(
             [DataObject(properties={"n": i}, uuid=uuid_for(i)) for i in range(20)]
         )
         assert not result.errors
-    assert _count(weaviate_client, collection_name) == 20
+        where = Filter.by_property("n").less_than(5) | Filter.by_property("n").equal(19)
+        dry = await collection.data.delete_many(where, dry_run=True, verbose=True)
+        assert (dry.matches, dry.successful) == (6, 0)
+        assert sorted(str(o.uuid) for o in dry.objects) == sorted(
+            uuid_for(i) for i in (0, 1, 2, 3, 4, 19)
+        )
+        deleted = await collection.data.delete_many(where)
+        assert (deleted.matches, deleted.successful, deleted.failed) == (6, 6, 0)
+        assert await collection.data.delete_by_id(uuid_for(7))
+        assert not await collection.data.delete_by_id(uuid_for(7))
+    assert _count(weaviate_client, collection_name) == 13
 
 
 def uuid_for(i: int) -> str:

@@ -73,7 +73,7 @@ def test_named_vectors() -> None:
     assert http.json["objects"][0]["vectors"] == {"a": [1.0, 2.0]}
 
 
-@pytest.mark.parametrize("method", ["Search", "Aggregate", "BatchDelete", "BatchReferences"])
+@pytest.mark.parametrize("method", ["Search", "Aggregate", "BatchReferences"])
 def test_other_methods_have_no_rest_equivalent_yet(method: str) -> None:
     from weavorm._proto.v1 import batch_pb2
 
@@ -84,3 +84,26 @@ def test_other_methods_have_no_rest_equivalent_yet(method: str) -> None:
         operation="x",
     )
     assert rest_equivalent(call) is None
+
+
+def test_filters_become_a_rest_where() -> None:
+    from weavorm.engine import Filter
+    from weavorm.engine._protocol.filters import filter_to_grpc
+    from weavorm.engine._protocol.rest_fallback import where_of
+
+    where = (Filter.by_property("n").less_than(5) | Filter.by_property("name").equal("x")) & (
+        Filter.by_property("tags").contains_any(["a", "b"])
+    )
+    assert where_of(filter_to_grpc(where), operation="data.delete_many") == {
+        "operator": "And",
+        "operands": [
+            {
+                "operator": "Or",
+                "operands": [
+                    {"operator": "LessThan", "path": ["n"], "valueInt": 5},
+                    {"operator": "Equal", "path": ["name"], "valueText": "x"},
+                ],
+            },
+            {"operator": "ContainsAny", "path": ["tags"], "valueTextArray": ["a", "b"]},
+        ],
+    }

@@ -50,8 +50,8 @@ def connect(
         skip_init_checks: Do not contact the server now.
         circuit: Circuit breaker of each transport (``"default"``: a
             :class:`CircuitBreaker` with its defaults; None: no circuit breaker).
-        grpc_fallback: ``"rest"``: while the gRPC circuit is open, batch writes go
-            over REST (``POST /v1/batch/objects``) instead of failing.
+        grpc_fallback: ``"rest"``: while the gRPC circuit is open, batch writes and
+            deletes go over REST (``/v1/batch/objects``) instead of failing.
 
     Returns:
         A connected :class:`WeaviateClient`.

@@ -3,25 +3,28 @@
 :func:`rest_equivalent` turns a :class:`GrpcCall` into the :class:`HttpCall` that does
 the same over REST, with a function that turns the REST reply into the gRPC reply
 type, or returns None when the call has no REST equivalent here. Covered so far:
-``BatchObjects`` (``POST /v1/batch/objects``).
+``BatchObjects`` (``POST /v1/batch/objects``) and ``BatchDelete`` (``DELETE
+/v1/batch/objects``, with the filter as a REST ``where``; filters on references,
+counts and geo ranges have no REST form here and raise).
 """
 
 from __future__ import annotations
 
 import struct
+import uuid as uuid_lib
 from collections.abc import Callable
 from typing import Any
 
 from google.protobuf import struct_pb2
 
-from weavorm._proto.v1 import base_pb2, batch_pb2
+from weavorm._proto.v1 import base_pb2, batch_delete_pb2, batch_pb2
 from weavorm.engine._protocol.calls import GrpcCall, HttpCall, HttpReply
 from weavorm.errors import ConfigError
 
 __all__ = ["FALLBACK_METHODS", "rest_equivalent"]
 
 #: gRPC methods that can run over REST instead.
-FALLBACK_METHODS = frozenset({"BatchObjects"})
+FALLBACK_METHODS = frozenset({"BatchDelete", "BatchObjects"})
 
 _CONSISTENCY = {1: "ONE", 2: "QUORUM", 3: "ALL"}
 
@@ -135,10 +138,118 @@ def _batch_objects(
     return http, convert
 
 
+_OPERATORS = {
+    "OPERATOR_EQUAL": "Equal",
+    "OPERATOR_NOT_EQUAL": "NotEqual",
+    "OPERATOR_GREATER_THAN": "GreaterThan",
+    "OPERATOR_GREATER_THAN_EQUAL": "GreaterThanEqual",
+    "OPERATOR_LESS_THAN": "LessThan",
+    "OPERATOR_LESS_THAN_EQUAL": "LessThanEqual",
+    "OPERATOR_AND": "And",
+    "OPERATOR_OR": "Or",
+    "OPERATOR_LIKE": "Like",
+    "OPERATOR_IS_NULL": "IsNull",
+    "OPERATOR_CONTAINS_ANY": "ContainsAny",
+    "OPERATOR_CONTAINS_ALL": "ContainsAll",
+    "OPERATOR_CONTAINS_NONE": "ContainsNone",
+    "OPERATOR_NOT": "Not",
+}
+
+_VALUES = {
+    "value_text": "valueText",
+    "value_int": "valueInt",
+    "value_boolean": "valueBoolean",
+    "value_number": "valueNumber",
+    "value_text_array": "valueTextArray",
+    "value_int_array": "valueIntArray",
+    "value_boolean_array": "valueBooleanArray",
+    "value_number_array": "valueNumberArray",
+}
+
+
+def _no_rest(operation: str, what: str) -> ConfigError:
+    return ConfigError(f"{operation} over REST: {what} has no REST form in weavorm yet")
+
+
+def where_of(filters: base_pb2.Filters, *, operation: str) -> dict[str, Any]:
+    """The REST ``where`` object for a gRPC ``Filters`` message."""
+    name = base_pb2.Filters.Operator.Name(filters.operator)
+    operator = _OPERATORS.get(name)
+    if operator is None:
+        raise _no_rest(operation, f"the filter operator {name}")
+    out: dict[str, Any] = {"operator": operator}
+    if operator in ("And", "Or", "Not"):
+        out["operands"] = [where_of(f, operation=operation) for f in filters.filters]
+        return out
+    if filters.HasField("target"):
+        if filters.target.WhichOneof("target") != "property":
+            raise _no_rest(operation, "a filter on a reference or a count")
+        out["path"] = [filters.target.property]
+    elif filters.on:
+        out["path"] = list(filters.on)
+    kind = filters.WhichOneof("test_value")
+    key = _VALUES.get(kind or "")
+    if key is None:
+        raise _no_rest(operation, f"the filter value {kind}")
+    value: Any = getattr(filters, kind or "")
+    out[key] = list(value.values) if key.endswith("Array") else value
+    return out
+
+
+def _batch_delete(
+    call: GrpcCall,
+) -> tuple[HttpCall, Callable[[HttpReply], batch_delete_pb2.BatchDeleteReply]]:
+    request: Any = call.request
+    params: dict[str, Any] = {}
+    level = _CONSISTENCY.get(int(request.consistency_level or 0))
+    if request.HasField("consistency_level") and level is not None:
+        params["consistency_level"] = level
+    if request.HasField("tenant") and request.tenant:
+        params["tenant"] = request.tenant
+    body = {
+        "match": {
+            "class": request.collection,
+            "where": where_of(request.filters, operation=call.operation),
+        },
+        "output": "verbose" if request.verbose else "minimal",
+        "dryRun": bool(request.dry_run),
+    }
+    http = HttpCall(
+        method="DELETE",
+        path="/v1/batch/objects",
+        json=body,
+        params=params or None,
+        operation=call.operation,
+        idempotent=True,
+        timeout=call.timeout,
+    )
+
+    def convert(reply: HttpReply) -> batch_delete_pb2.BatchDeleteReply:
+        results = (reply.json or {}).get("results") or {}
+        out = batch_delete_pb2.BatchDeleteReply(
+            matches=int(results.get("matches") or 0),
+            successful=int(results.get("successful") or 0),
+            failed=int(results.get("failed") or 0),
+        )
+        for item in results.get("objects") or []:
+            errors = (item.get("errors") or {}).get("error") or []
+            obj = out.objects.add(
+                uuid=uuid_lib.UUID(item["id"]).bytes,
+                successful=item.get("status") == "SUCCESS",
+            )
+            if errors:
+                obj.error = "; ".join(e.get("message", "") for e in errors)
+        return out
+
+    return http, convert
+
+
 def rest_equivalent(
     call: GrpcCall,
 ) -> tuple[HttpCall, Callable[[HttpReply], Any]] | None:
     """The REST call doing what ``call`` does, and its reply converter, or None."""
     if call.method == "BatchObjects":
         return _batch_objects(call)
+    if call.method == "BatchDelete":
+        return _batch_delete(call)
     return None
