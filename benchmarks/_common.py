@@ -1,7 +1,8 @@
 """Shared helpers of the benchmark workers: data, timing, memory, worker CLI.
 
-This module must import in both virtual environments (weavorm's and the official
-client's), so it uses only the standard library and numpy, never weavorm or weaviate.
+This module is imported by both workers (which may run with different interpreters,
+see ``run.py --official-python``), so it uses only the standard library and numpy,
+never weavorm or weaviate.
 Both workers build exactly the same objects from the same seeds, so the server does
 the same work for either client.
 """
@@ -292,7 +293,7 @@ def add_grpc_floor(
 # -- worker command line ---------------------------------------------------------------
 
 
-def worker_args(benchmarks: list[str]) -> argparse.Namespace:
+def worker_args(benchmarks: list[str], argv: list[str] | None = None) -> argparse.Namespace:
     """Parse a worker's arguments (the same for the weavorm and the official worker)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("bench", choices=benchmarks)
@@ -306,7 +307,7 @@ def worker_args(benchmarks: list[str]) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=300, help="timed queries per kind")
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--out", default=None, help="write the result JSON here")
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
 def write_result(path: str, result: dict[str, Any]) -> None:

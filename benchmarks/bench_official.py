@@ -1,8 +1,8 @@
-"""Official ``weaviate-client`` side of the benchmarks (run by ``run.py`` in its own venv).
+"""Official ``weaviate-client`` side of the benchmarks (run by ``run.py``).
 
 Usage: ``python benchmarks/bench_official.py BENCH --http-port P --grpc-port G --n N --out F``.
-It imports only ``weaviate`` (never weavorm: the two register the same protobuf names)
-and creates and drops collections of its own.
+It imports only ``weaviate`` (weavorm could be imported too: its protobuf modules live in
+a private descriptor pool) and creates and drops collections of its own.
 """
 
 from __future__ import annotations
@@ -288,8 +288,8 @@ def bench_iterator(args: Any) -> dict[str, Any]:
     return {"n": n, "stored": stored, "load_seconds": load["seconds"], "variants": variants}
 
 
-def main() -> None:
-    args = common.worker_args(BENCHMARKS)
+def main(argv: list[str] | None = None) -> None:
+    args = common.worker_args(BENCHMARKS, argv)
     bench = {
         "encode": bench_encode,
         "ingest": bench_ingest,

@@ -302,8 +302,8 @@ def bench_iterator(args: Any) -> dict[str, Any]:
     return {"n": n, "stored": stored, "load_seconds": load["seconds"], "variants": variants}
 
 
-def main() -> None:
-    args = common.worker_args(BENCHMARKS)
+def main(argv: list[str] | None = None) -> None:
+    args = common.worker_args(BENCHMARKS, argv)
     bench = {
         "encode": bench_encode,
         "ingest": bench_ingest,

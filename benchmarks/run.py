@@ -4,12 +4,18 @@ Usage::
 
     python benchmarks/run.py [--quick] [--only NAME ...] [--json out.json]
 
-It creates ``benchmarks/.venv-official`` (the official client, pinned in
-``requirements-official.txt``) when missing, starts one real local Weaviate with
-``weavorm.server.WeaviateServer()``, runs every benchmark once with weavorm and once
-with the official client (each in a fresh subprocess, against that same server, each
-creating and dropping its own collections), prints a table of ratios against the
-budgets of DESIGN.md and writes the full results as JSON to ``benchmarks/results/``.
+Both clients come from one venv (the repository's ``.venv``: the ``dev`` and ``bench``
+extras install ``weaviate-client``; weavorm's protobuf modules live in a private
+descriptor pool, so the two import side by side). It starts one real local Weaviate
+with ``weavorm.server.WeaviateServer()``, runs every benchmark once with weavorm and
+once with the official client (each in a fresh subprocess by default, against that same
+server, each creating and dropping its own collections), prints a table of ratios
+against the budgets of DESIGN.md and writes the full results as JSON to
+``benchmarks/results/``.
+
+``--in-process`` runs the encode, ingest and iterator workers inside this process
+instead (both clients imported into one interpreter; query stays in served
+subprocesses); docs/benchmarks.md says why subprocesses are the default.
 
 Benchmarks: ``encode``, ``ingest``, ``query``, ``iterator`` (see docs/benchmarks.md).
 """
@@ -17,7 +23,8 @@ Benchmarks: ``encode``, ``ingest``, ``query``, ``iterator`` (see docs/benchmarks
 from __future__ import annotations
 
 import argparse
-import hashlib
+import gc
+import importlib
 import json
 import os
 import platform
@@ -26,6 +33,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,9 +47,6 @@ from _common import PROTOCOL_PREFIX
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 WEAVORM_PYTHON = REPO / ".venv" / "bin" / "python"
-OFFICIAL_VENV = HERE / ".venv-official"
-OFFICIAL_PYTHON = OFFICIAL_VENV / "bin" / "python"
-REQUIREMENTS = HERE / "requirements-official.txt"
 RESULTS = HERE / "results"
 
 BENCHMARKS = ("encode", "ingest", "query", "iterator")
@@ -115,30 +121,19 @@ def ensure_weavorm_python() -> None:
         ) from None
 
 
-def ensure_official_venv() -> str:
-    """Create or update ``.venv-official`` from the pinned requirements; its version."""
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    marker = OFFICIAL_VENV / ".requirements.sha256"
-    if not OFFICIAL_PYTHON.exists():
-        log(f"creating {OFFICIAL_VENV.relative_to(REPO)} ...")
-        subprocess.run([sys.executable, "-m", "venv", str(OFFICIAL_VENV)], check=True)
-    if not marker.exists() or marker.read_text().strip() != digest:
-        log("installing the official client (requirements-official.txt) ...")
-        subprocess.run(
-            [str(OFFICIAL_PYTHON), "-m", "pip", "install", "-q", "-r", str(REQUIREMENTS)],
-            check=True,
-        )
-        marker.write_text(digest)
+def official_version(python: str) -> str:
+    """The ``weaviate-client`` version importable by ``python`` (exits when there is none)."""
     probe = subprocess.run(
-        [
-            str(OFFICIAL_PYTHON),
-            "-c",
-            "import importlib.metadata as m;print(m.version('weaviate-client'))",
-        ],
-        check=True,
+        [python, "-c", "import importlib.metadata as m;print(m.version('weaviate-client'))"],
         capture_output=True,
         text=True,
+        check=False,
     )
+    if probe.returncode != 0:
+        raise SystemExit(
+            f"weaviate-client is not installed for {python}: "
+            'pip install -e ".[dev]" (or ".[bench]")'
+        )
     return probe.stdout.strip()
 
 
@@ -214,19 +209,31 @@ class Served:
 class Workers:
     """Runs the two worker scripts against one server."""
 
-    def __init__(self, http_port: int, grpc_port: int, weavorm_python: str | None) -> None:
+    def __init__(
+        self,
+        http_port: int,
+        grpc_port: int,
+        weavorm_python: str | None,
+        official_python: str | None = None,
+        *,
+        in_process: bool = False,
+    ) -> None:
         self.ports = ["--http-port", str(http_port), "--grpc-port", str(grpc_port)]
         if weavorm_python is None:
             weavorm_python = str(WEAVORM_PYTHON if WEAVORM_PYTHON.exists() else sys.executable)
-        self.python = {"weavorm": weavorm_python, "official": str(OFFICIAL_PYTHON)}
+        self.python = {"weavorm": weavorm_python, "official": official_python or weavorm_python}
         self.script = {
             "weavorm": str(HERE / "bench_weavorm.py"),
             "official": str(HERE / "bench_official.py"),
         }
+        self.in_process = in_process
+
+    def arguments(self, bench: str, options: dict[str, Any]) -> list[str]:
+        args = [f"--{key.replace('_', '-')}={value}" for key, value in options.items()]
+        return [bench, *self.ports, *args]
 
     def command(self, side: str, bench: str, options: dict[str, Any]) -> list[str]:
-        args = [f"--{key.replace('_', '-')}={value}" for key, value in options.items()]
-        return [self.python[side], self.script[side], bench, *self.ports, *args]
+        return [self.python[side], self.script[side], *self.arguments(bench, options)]
 
     def serve(self, side: str, bench: str, options: dict[str, Any]) -> Served:
         """Start a worker that answers commands on stdin (the query benchmark)."""
@@ -236,27 +243,50 @@ class Workers:
         """Run one worker; its result, or ``{"error": ...}`` when it failed."""
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
             out = Path(fh.name)
-        command = [*self.command(side, bench, options), "--out", str(out)]
         label = f"{side} {bench} {options.get('mode') or ''}".strip()
-        log(f"{label} ...")
+        log(f"{label} ...{' (in process)' if self.in_process else ''}")
         started = time.perf_counter()
         try:
-            proc = subprocess.run(
-                command, capture_output=True, text=True, env=WORKER_ENV, timeout=WORKER_TIMEOUT
-            )
-        except subprocess.TimeoutExpired:
-            out.unlink(missing_ok=True)
-            return {"error": f"timed out after {WORKER_TIMEOUT} s"}
-        try:
-            if proc.returncode != 0:
-                tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
-                log(f"{label} FAILED (exit {proc.returncode}):\n{tail}")
-                return {"error": tail or f"exit {proc.returncode}"}
+            if self.in_process:
+                failure = self._run_here(side, [*self.arguments(bench, options), "--out", str(out)])
+                if failure is not None:
+                    log(f"{label} FAILED:\n{failure}")
+                    return {"error": failure}
+            else:
+                command = [*self.command(side, bench, options), "--out", str(out)]
+                try:
+                    proc = subprocess.run(
+                        command,
+                        capture_output=True,
+                        text=True,
+                        env=WORKER_ENV,
+                        timeout=WORKER_TIMEOUT,
+                    )
+                except subprocess.TimeoutExpired:
+                    return {"error": f"timed out after {WORKER_TIMEOUT} s"}
+                if proc.returncode != 0:
+                    tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
+                    log(f"{label} FAILED (exit {proc.returncode}):\n{tail}")
+                    return {"error": tail or f"exit {proc.returncode}"}
             result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
         finally:
             out.unlink(missing_ok=True)
         log(f"{label} done in {time.perf_counter() - started:.1f} s")
         return result
+
+    def _run_here(self, side: str, argv: list[str]) -> str | None:
+        """Run a worker's ``main(argv)`` in this interpreter; the traceback on failure."""
+        module = importlib.import_module(f"bench_{side}")
+        gc.collect()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                module.main(argv)
+        except Exception:
+            return "\n".join(traceback.format_exc().strip().splitlines()[-15:])
+        finally:
+            gc.collect()
+        return None
 
 
 # -- benchmarks ------------------------------------------------------------------------
@@ -707,6 +737,17 @@ def main() -> int:
         help="run the weavorm worker with this interpreter (default: the repo's .venv); "
         "e.g. a scratch venv with another grpcio, with PYTHONPATH pointing at the repo",
     )
+    parser.add_argument(
+        "--official-python",
+        help="run the official worker with this interpreter (default: the weavorm worker's), "
+        "e.g. a scratch venv with another weaviate-client version",
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the encode, ingest and iterator workers in this process, both clients "
+        "imported side by side (default: a fresh subprocess per run)",
+    )
     args = parser.parse_args()
 
     ensure_weavorm_python()
@@ -716,7 +757,13 @@ def main() -> int:
     from weavorm.server import WeaviateServer
 
     started = time.perf_counter()
-    official_version = ensure_official_venv()
+    weavorm_python = args.weavorm_python or str(
+        WEAVORM_PYTHON if WEAVORM_PYTHON.exists() else sys.executable
+    )
+    official_python = args.official_python or weavorm_python
+    if args.in_process:
+        weavorm_python = official_python = sys.executable
+    official = official_version(official_python)
     profile = "quick" if args.quick else "full"
     selected = [b for b in BENCHMARKS if not args.only or b in args.only]
     report: dict[str, Any] = {
@@ -730,8 +777,10 @@ def main() -> int:
         },
         "clients": {
             "weavorm": weavorm.__version__,
-            "weaviate-client": official_version,
-            "weavorm_python": args.weavorm_python or str(WEAVORM_PYTHON),
+            "weaviate-client": official,
+            "weavorm_python": weavorm_python,
+            "official_python": official_python,
+            "isolation": "in-process" if args.in_process else "subprocess",
         },
         "settings": {b: SETTINGS[profile][b] for b in selected},
         "results": {},
@@ -743,7 +792,13 @@ def main() -> int:
             meta = client.meta()
         report["server"] = {"version": meta.get("version"), "url": server.url}
         log(f"Weaviate {meta.get('version')} at {server.url}, gRPC {server.grpc_url}")
-        workers = Workers(server.http_port, server.grpc_port, args.weavorm_python)
+        workers = Workers(
+            server.http_port,
+            server.grpc_port,
+            weavorm_python,
+            official_python,
+            in_process=args.in_process,
+        )
         for bench in selected:
             result = RUNNERS[bench](workers, SETTINGS[profile][bench])
             report["results"][bench] = result
@@ -753,8 +808,9 @@ def main() -> int:
 
     load = report["machine"]["load_average_at_start"]
     print(
-        f"\nweavorm {weavorm.__version__} vs weaviate-client {official_version}, "
+        f"\nweavorm {weavorm.__version__} vs weaviate-client {official}, "
         f"Weaviate {report['server']['version']}, {os.cpu_count()} CPUs, {profile} run, "
+        f"{report['clients']['isolation']}, "
         f"{report['seconds']:.0f} s, load average at start {load[0]:.2f}"
     )
     print("ratio = weavorm / official (us, ms: lower is better; obj/s: higher is better)\n")

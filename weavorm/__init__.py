@@ -15,11 +15,13 @@ from weavorm.engine import (
     connect_embedded,
 )
 from weavorm.odm import Field, Model, Q, Ref, Refs, configure
+from weavorm.odm.repository import AsyncRepository, Repository
 from weavorm.odm.session import AsyncSession, Session
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AsyncRepository",
     "AsyncSession",
     "AsyncWeaviateClient",
     "Field",
@@ -27,6 +29,7 @@ __all__ = [
     "Q",
     "Ref",
     "Refs",
+    "Repository",
     "RetryPolicy",
     "Session",
     "Timeout",

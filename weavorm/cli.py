@@ -4,9 +4,13 @@ Commands::
 
     weavorm server install [--version V]     build/find the weaviate-server binary
     weavorm server start [options]           start a local server in the background
+                 [--modules M1,M2] [--env KEY=VALUE ...] [--foreground]
     weavorm server stop                      stop it
     weavorm server status                    show whether it runs and where
     weavorm doctor [--url U] [--grpc-url G]  check a server and give a verdict
+    weavorm inference serve [--host H] [--port P]
+                                             run the local inference services until Ctrl-C
+    weavorm load FILE --collection NAME      bulk-load JSONL / CSV / Parquet (see ``--help``)
 
 Exit codes: 0 success, 1 a check or command failed, 2 bad usage.
 """
@@ -24,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from weavorm.errors import WeavormError
+from weavorm.errors import ConfigError, WeavormError
 
 __all__ = ["main"]
 
@@ -53,6 +57,18 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _parse_env(pairs: Sequence[str] | None) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    env: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--env takes KEY=VALUE, got {pair!r}")
+        env[key] = value
+    return env
+
+
 def _server_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "version": args.version,
@@ -60,6 +76,7 @@ def _server_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "http_port": args.http_port,
         "grpc_port": args.grpc_port,
         "modules": args.modules.split(",") if args.modules else None,
+        "env": _parse_env(args.env),
     }
 
 
@@ -79,16 +96,20 @@ def _cmd_start(args: argparse.Namespace) -> int:
         return 0
     if args.foreground:
         return _run_foreground(args)
+    _parse_env(args.env)  # bad --env values fail here, not in the background process
     command = [sys.executable, "-m", "weavorm", "server", "start", "--foreground"]
     for flag in ("version", "data_path", "http_port", "grpc_port", "modules"):
         value = getattr(args, flag)
         if value is not None:
             command += [f"--{flag.replace('_', '-')}", str(value)]
+    for pair in args.env or ():
+        command += ["--env", pair]
     state_path = _state_file()
     state_path.parent.mkdir(parents=True, exist_ok=True)
     state_path.unlink(missing_ok=True)
     log = state_path.with_suffix(".log")
     with log.open("ab") as out:
+        offset = out.tell()  # quote only this run's lines, not an earlier run's
         proc = subprocess.Popen(
             command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -100,8 +121,10 @@ def _cmd_start(args: argparse.Namespace) -> int:
             print(f"data: {state['data_path']}  log: {state['log_path']}")
             return 0
         if proc.poll() is not None:
-            tail = log.read_text(errors="replace").splitlines()[-30:]
-            print("the server did not start:\n" + "\n".join(tail), file=sys.stderr)
+            from weavorm.server._binary import _tail
+
+            tail = _tail(log, offset=offset)
+            print(f"the server did not start (log: {log}):\n{tail}", file=sys.stderr)
             return 1
         time.sleep(0.3)
     proc.terminate()
@@ -191,6 +214,36 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _cmd_inference_serve(args: argparse.Namespace) -> int:
+    from weavorm.testing.inference import InferenceServer
+
+    options: dict[str, Any] = {"host": args.host, "port": args.port}
+    if args.dimensions is not None:
+        options["dimensions"] = args.dimensions
+    stop = False
+
+    def _on_signal(signum: int, frame: Any) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    with InferenceServer(**options) as server:
+        url = server.url
+        print(f"inference services at {url}; Ctrl-C stops them", flush=True)
+        print(
+            "point weaviate at them: weavorm server start "
+            "--modules text2vec-transformers,reranker-transformers,generative-openai "
+            f"--env TRANSFORMERS_INFERENCE_API={url} --env RERANKER_INFERENCE_API={url} "
+            "--env OPENAI_APIKEY=sk-local (and Generative.openai(base_url=URL))",
+            flush=True,
+        )
+        while not stop:
+            time.sleep(0.2)
+    print("stopped", flush=True)
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="weavorm", description="weavorm: a typed ODM and client for Weaviate."
@@ -207,7 +260,18 @@ def _parser() -> argparse.ArgumentParser:
     start.add_argument("--data-path", default=None)
     start.add_argument("--http-port", type=int, default=None)
     start.add_argument("--grpc-port", type=int, default=None)
-    start.add_argument("--modules", default=None, help="comma-separated module names")
+    start.add_argument(
+        "--modules",
+        default=None,
+        help="comma-separated modules to enable, e.g. text2vec-transformers,generative-openai",
+    )
+    start.add_argument(
+        "--env",
+        action="append",
+        default=None,
+        metavar="KEY=VALUE",
+        help="extra server environment (repeat), e.g. TRANSFORMERS_INFERENCE_API=http://...",
+    )
     start.add_argument("--foreground", action="store_true", help="run until interrupted")
     start.add_argument("--timeout", type=float, default=600.0)
     start.set_defaults(func=_cmd_start)
@@ -222,6 +286,17 @@ def _parser() -> argparse.ArgumentParser:
     doctor.add_argument("--api-key", default=None)
     doctor.add_argument("--timeout", type=float, default=5.0)
     doctor.set_defaults(func=_cmd_doctor)
+
+    inference = sub.add_parser("inference", help="local inference services for development")
+    inference_sub = inference.add_subparsers(dest="action", required=True)
+    serve = inference_sub.add_parser(
+        "serve",
+        help="serve text2vec-transformers, reranker, OpenAI- and Ollama-compatible endpoints",
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=0, help="default: a free port")
+    serve.add_argument("--dimensions", type=int, default=None, help="embedding size")
+    serve.set_defaults(func=_cmd_inference_serve)
     _add_later_commands(sub)
     return parser
 
@@ -230,7 +305,7 @@ def _add_later_commands(sub: Any) -> None:
     """Commands defined next to their features: ``schema``/``inspect`` and ``sql``."""
     import importlib
 
-    for module_name in ("weavorm.schema._cli", "weavorm.sql._cli"):
+    for module_name in ("weavorm.schema._cli", "weavorm.sql._cli", "weavorm.loader._cli"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:

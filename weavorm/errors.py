@@ -26,6 +26,7 @@ boundary and chained with ``raise ... from exc``.
     │   ├── BatchDeadlineError      a batch's total deadline passed (lists what did not land)
     │   └── FlushError              a session flush left failed objects pending
     ├── SchemaError                 an invalid model or schema
+    │   └── StoredObjectError       a stored object does not fit its model (missing field)
     ├── MigrationError              a migration that would break data, or failed
     ├── NotLoadedError              a reference was read that was not loaded
     └── SQLError                    an SQL statement weavorm cannot run (with position)
@@ -62,6 +63,7 @@ __all__ = [
     "ServerError",
     "ServerStartError",
     "ServerVersionError",
+    "StoredObjectError",
     "TimeoutError",
     "TransportError",
     "UnavailableError",
@@ -228,6 +230,24 @@ class FlushError(BatchError):
 
 class SchemaError(WeavormError):
     """An invalid model declaration or schema."""
+
+
+class StoredObjectError(SchemaError):
+    """A stored object does not fit its model: a required field is missing or invalid.
+
+    Attributes:
+        collection: The collection the object was read from.
+        object_id: The object's id.
+        field: The Python path of the offending field (``"address.city"``).
+    """
+
+    def __init__(
+        self, message: str, *, collection: str, object_id: Any, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.collection = collection
+        self.object_id = object_id
+        self.field = field
 
 
 class MigrationError(WeavormError):

@@ -116,13 +116,16 @@ def test_show_diff_migrate_rollback_inspect(cli: Cli, weaviate_client: WeaviateC
     refused = cli.run("schema", "migrate", "--yes", models=True)
     assert refused.returncode == 1
     assert "[breaking]" in refused.stdout
+    assert "needs --allow-breaking" in refused.stdout  # flags, not Python arguments
     assert "--allow-breaking" in refused.stderr
+    assert "allow_breaking" not in refused.stdout + refused.stderr
 
     migrated = cli.run("schema", "migrate", "--yes", "--allow-breaking", "-v", models=True)
     assert migrated.returncode == 0, migrated.stderr
     assert f"{name} now points at {name}_v2" in migrated.stdout
     assert f"weavorm schema rollback {name}" in migrated.stdout
     assert f"{name}: 1 objects verified" in migrated.stdout
+    assert f"{name}: 1/1 objects copied" in migrated.stdout
     assert cli.run("schema", "diff", "--check", models=True).returncode == 0
 
     inspected = cli.run("inspect", name)

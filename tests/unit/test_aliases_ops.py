@@ -9,6 +9,7 @@ from weavorm import errors
 from weavorm.engine._protocol import aliases as ops
 from weavorm.engine._protocol.calls import HttpCall
 from weavorm.engine.aliases import AliasReturn
+from weavorm.errors import ConfigError
 
 
 def test_create_update_delete() -> None:
@@ -62,7 +63,7 @@ def test_bad_names() -> None:
         next(ops.get(None))  # type: ignore[arg-type]
 
 
-def test_names_are_path_encoded() -> None:
-    calls, _ = run(ops.get("a/b"), [reply(404)])
-    assert isinstance(calls[0], HttpCall)
-    assert calls[0].path == "/v1/aliases/A%2Fb"
+def test_names_outside_weaviates_rules_are_refused_before_io() -> None:
+    for bad in ("a/b", ".", "..", "A b", "\ud800"):
+        with pytest.raises(ConfigError, match="alias_name"):
+            run(ops.get(bad), [])

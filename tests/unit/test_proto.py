@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor import FieldDescriptor
 
-from weavorm._proto.grpc.health.v1 import health_pb2, health_pb2_grpc
+from weavorm._proto import _pool
+from weavorm._proto.google.protobuf import struct_pb2
+from weavorm._proto.grpc.health.v1 import health_pb2
 from weavorm._proto.v1 import (
     aggregate_pb2,
     base_pb2,
@@ -19,10 +22,16 @@ from weavorm._proto.v1 import (
     search_get_pb2,
     tenants_pb2,
     weaviate_pb2,
-    weaviate_pb2_grpc,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _method_proto(method: Any) -> descriptor_pb2.MethodDescriptorProto:
+    """The method's descriptor proto (older runtimes lack ``MethodDescriptor.client_streaming``)."""
+    proto = descriptor_pb2.MethodDescriptorProto()
+    method.CopyToProto(proto)
+    return proto
 
 
 def _field(message: Any, name: str) -> Any:
@@ -87,7 +96,7 @@ def test_batch_object_fields() -> None:
     assert _field(desc, "vector").GetOptions().deprecated
 
     props = batch_pb2.BatchObject.Properties.DESCRIPTOR
-    assert _field(props, "non_ref_properties").message_type.full_name == "google.protobuf.Struct"
+    assert _field(props, "non_ref_properties").message_type is struct_pb2.Struct.DESCRIPTOR
     assert _field(props, "empty_list_props").number == 10
 
 
@@ -133,10 +142,12 @@ def test_weaviate_service_methods() -> None:
     ]
     assert methods["Search"].input_type is search_get_pb2.SearchRequest.DESCRIPTOR
     assert methods["Search"].output_type is search_get_pb2.SearchReply.DESCRIPTOR
-    stream = methods["BatchStream"]
+    stream = _method_proto(methods["BatchStream"])
     assert stream.client_streaming and stream.server_streaming
-    assert not methods["Search"].client_streaming and not methods["Search"].server_streaming
-    assert hasattr(weaviate_pb2_grpc, "WeaviateStub")
+    search = _method_proto(methods["Search"])
+    assert not search.client_streaming and not search.server_streaming
+    # the engine calls `/weaviate.v1.Weaviate/<Method>` through channel.unary_unary/stream_stream
+    assert _pool.POOL.FindMethodByName("weaviate.v1.Weaviate.Search") is methods["Search"]
 
 
 def test_health_service() -> None:
@@ -144,7 +155,82 @@ def test_health_service() -> None:
     assert service.full_name == "grpc.health.v1.Health"
     assert [m.name for m in service.methods] == ["Check", "List", "Watch"]
     assert health_pb2.HealthCheckResponse.SERVING == 1
-    assert hasattr(health_pb2_grpc, "HealthStub")
+    check = _pool.POOL.FindMethodByName("grpc.health.v1.Health.Check")
+    assert check.input_type is health_pb2.HealthCheckRequest.DESCRIPTOR
+
+
+_MODULES = [
+    aggregate_pb2,
+    base_pb2,
+    batch_delete_pb2,
+    batch_pb2,
+    health_pb2,
+    search_get_pb2,
+    struct_pb2,
+    tenants_pb2,
+    weaviate_pb2,
+]
+
+
+@pytest.mark.parametrize("module", _MODULES, ids=lambda m: m.__name__)
+def test_every_file_lives_in_the_private_pool(module: Any) -> None:
+    assert module.DESCRIPTOR.pool is _pool.POOL
+    assert _pool.POOL.FindFileByName(module.DESCRIPTOR.name) is module.DESCRIPTOR
+
+
+def test_struct_is_the_private_well_known_type() -> None:
+    from weavorm.engine._protocol import encode
+
+    assert encode.Value is struct_pb2.Value
+    props = batch_pb2.BatchObject.Properties()
+    props.non_ref_properties.update({"n": 1, "list": ["a", None], "obj": {"ok": True}})
+    assert props.non_ref_properties["obj"]["ok"] is True
+    assert list(props.non_ref_properties["list"]) == ["a", None]
+    assert _field(base_pb2.ObjectPropertiesValue.DESCRIPTOR, "non_ref_properties").message_type is (
+        struct_pb2.Struct.DESCRIPTOR
+    )
+
+
+def test_generated_tree_has_no_default_pool_grpc_stubs_or_version_pins() -> None:
+    generated = ROOT / "weavorm" / "_proto"
+    assert not list(generated.rglob("*_pb2_grpc.py"))
+    for path in generated.rglob("*_pb2.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "_pool.POOL.AddSerializedFile(" in text, path
+        assert "Default()" not in text, path
+        assert "ValidateProtobufRuntimeVersion" not in text, path
+    for path in generated.rglob("*.pyi"):
+        assert "from google.protobuf import struct_pb2" not in path.read_text(encoding="utf-8")
+
+
+def test_importing_every_generated_module_leaves_the_default_pool_alone() -> None:
+    code = """
+import importlib, pathlib, sys
+import weavorm
+from google.protobuf import descriptor_pool
+root = pathlib.Path(weavorm.__file__).parent / "_proto"
+names = []
+for path in sorted(root.rglob("*_pb2.py")):
+    rel = path.relative_to(root).with_suffix("")
+    importlib.import_module("weavorm._proto." + ".".join(rel.parts))
+    names.append(rel.as_posix().removesuffix("_pb2") + ".proto")
+assert "google.protobuf.struct_pb2" not in sys.modules, "imported the default-pool Struct"
+found = []
+for name in names:
+    try:
+        descriptor_pool.Default().FindFileByName(name)
+        found.append(name)
+    except KeyError:
+        pass
+assert len(names) >= 12, names
+assert not found, found
+print("ok", len(names))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("ok")
 
 
 def test_generated_code_is_up_to_date() -> None:

@@ -7,6 +7,7 @@ import weavorm.engine
 from weavorm.engine import AsyncWeaviateClient, WeaviateClient
 
 EXPECTED_TOP = [
+    "AsyncRepository",
     "AsyncSession",
     "AsyncWeaviateClient",
     "Field",
@@ -14,6 +15,7 @@ EXPECTED_TOP = [
     "Q",
     "Ref",
     "Refs",
+    "Repository",
     "RetryPolicy",
     "Session",
     "Timeout",

@@ -95,7 +95,7 @@ def test_paging_sort_filters_group_rerank() -> None:
         {"limit": -1},
         {"limit": 1.5},
         {"offset": True},
-        {"auto_limit": 0},
+        {"auto_limit": -1},
         {"after": "nope"},
         {"sort": "year"},
         {"group_by": "tags"},
@@ -387,7 +387,8 @@ def test_hybrid() -> None:
     assert list(plain_dict.targets.target_vectors) == ["a"]
     fusion = build.hybrid_message("q", fusion_type="FUSION_TYPE_RELATIVE_SCORE")  # type: ignore[arg-type]
     assert fusion.fusion_type == base_search_pb2.Hybrid.FUSION_TYPE_RELATIVE_SCORE
-    for bad in ({"alpha": 2.0}, {"fusion_type": "x"}, {"query": 1}, {"query": None}):
+    assert build.hybrid_message(None) is None  # no query, no vector: no search (official)
+    for bad in ({"alpha": 2.0}, {"fusion_type": "x"}, {"query": 1}, {"query": "\ud800"}):
         kwargs: dict[str, Any] = {"query": "q", **bad}
         with pytest.raises(QueryError):
             build.hybrid_message(**kwargs)

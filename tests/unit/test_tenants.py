@@ -159,10 +159,10 @@ OK = HttpReply(status=200, json=None, text="")
 
 
 def test_create_remove_update_calls() -> None:
-    calls, _ = _drive(ops.create("My Coll", ["a", Tenant("b", S.COLD)]), OK)
+    calls, _ = _drive(ops.create("My_Coll", ["a", Tenant("b", S.COLD)]), OK)
     (call,) = calls
     assert isinstance(call, HttpCall)
-    assert (call.method, call.path) == ("POST", "/v1/schema/My%20Coll/tenants")
+    assert (call.method, call.path) == ("POST", "/v1/schema/My_Coll/tenants")
     assert call.json == [
         {"name": "a", "activityStatus": "ACTIVE"},
         {"name": "b", "activityStatus": "INACTIVE"},

@@ -18,6 +18,7 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 from weavorm.engine._protocol.calls import Operation
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
+from weavorm.errors import ConfigError, QueryError, WeavormError
 
 __all__ = ["async_method", "facade", "sync_method"]
 
@@ -55,13 +56,40 @@ def _adopt(method: Callable[..., Any], op: Callable[..., Any], *, is_async: bool
     method.__weavorm_operation__ = f"{op.__module__}.{op.__name__} ({kind})"  # type: ignore[attr-defined]
 
 
+_QUERY_MODULES = ("query", "generate", "aggregate", "search")
+
+
+def _guarded(
+    op: Callable[..., Operation[T]], ctx: CollectionContext, args: Any, kwargs: Any
+) -> Operation[T]:
+    """Run ``op``; text that is not UTF-8 or a too deeply nested argument becomes typed.
+
+    The builders check what they know (and name the culprit); this is the net under
+    them for arguments that reach protobuf unchecked (e.g. a property name in
+    ``return_properties`` holding a lone surrogate).
+    """
+    name = op.__name__
+    kind = QueryError if op.__module__.rsplit(".", 1)[-1] in _QUERY_MODULES else ConfigError
+    try:
+        return (yield from op(ctx, *args, **kwargs))
+    except WeavormError:
+        raise
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else "?"
+        raise kind(
+            f"{name}: an argument holds text that is not valid UTF-8 ({bad!r}, a lone surrogate)"
+        ) from exc
+    except RecursionError as exc:
+        raise kind(f"{name}: an argument is nested too deeply (or contains itself)") from exc
+
+
 def sync_method(
     op: Callable[Concatenate[CollectionContext, P], Operation[T]],
 ) -> Callable[Concatenate[_SyncHost, P], T]:
     """A sync method running ``op`` on the namespace's driver and collection context."""
 
     def method(self: _SyncHost, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return self._driver.run(op(self._ctx, *args, **kwargs))
+        return self._driver.run(_guarded(op, self._ctx, args, kwargs))
 
     _adopt(method, op, is_async=False)
     return method
@@ -73,7 +101,7 @@ def async_method(
     """The coroutine twin of :func:`sync_method`."""
 
     async def method(self: _AsyncHost, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return await self._driver.run(op(self._ctx, *args, **kwargs))
+        return await self._driver.run(_guarded(op, self._ctx, args, kwargs))
 
     _adopt(method, op, is_async=True)
     return method

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
+from uuid import UUID
 
 from weavorm.config import (
     GenerativeConfig,
@@ -30,9 +31,11 @@ from weavorm.engine.batch import AsyncCollectionBatchNamespace, CollectionBatchN
 from weavorm.engine.collection_config import AsyncConfigNamespace, ConfigNamespace
 from weavorm.engine.data import AsyncDataNamespace, DataNamespace
 from weavorm.engine.generate import AsyncGenerateNamespace, GenerateNamespace
+from weavorm.engine.options import MetadataQuery, QueryReference
 from weavorm.engine.query import AsyncQueryNamespace, QueryNamespace
 from weavorm.engine.results import Object
 from weavorm.engine.tenants import AsyncTenantsNamespace, TenantsNamespace
+from weavorm.engine.tenants_types import Tenant
 
 __all__ = ["AsyncCollection", "AsyncCollections", "Collection", "Collections"]
 
@@ -73,8 +76,8 @@ class Collection:
         """The consistency level this handle uses, if set."""
         return self._ctx.consistency
 
-    def with_tenant(self, tenant: str | None) -> Collection:
-        """A handle on the same collection addressing ``tenant``."""
+    def with_tenant(self, tenant: str | Tenant | None) -> Collection:
+        """A handle on the same collection addressing ``tenant`` (a name or a Tenant)."""
         return type(self)(self._driver, self._ctx.with_tenant(tenant))
 
     def with_consistency_level(self, level: str | None) -> Collection:
@@ -90,13 +93,23 @@ class Collection:
         *,
         include_vector: bool | str | Sequence[str] = False,
         return_properties: Any = None,
-        cache_size: int = 100,
+        return_metadata: MetadataQuery | Sequence[str] | None = None,
+        return_references: QueryReference | Sequence[QueryReference] | None = None,
+        cache_size: int | None = None,
+        after: UUID | str | None = None,
     ) -> Iterator[Object]:
-        """Every object, fetched page by page with a cursor (constant memory)."""
+        """Every object, fetched page by page with a cursor (constant memory).
+
+        Takes the options of :meth:`QueryNamespace.iterator
+        <weavorm.engine.query.QueryNamespace.iterator>`.
+        """
         return self.query.iterator(
             include_vector=include_vector,
             return_properties=return_properties,
+            return_metadata=return_metadata,
+            return_references=return_references,
             cache_size=cache_size,
+            after=after,
         )
 
     def length(self) -> int:
@@ -141,7 +154,7 @@ class AsyncCollection:
         """The consistency level this handle uses, if set."""
         return self._ctx.consistency
 
-    def with_tenant(self, tenant: str | None) -> AsyncCollection:
+    def with_tenant(self, tenant: str | Tenant | None) -> AsyncCollection:
         """A handle on the same collection addressing ``tenant``."""
         return type(self)(self._driver, self._ctx.with_tenant(tenant))
 
@@ -158,13 +171,19 @@ class AsyncCollection:
         *,
         include_vector: bool | str | Sequence[str] = False,
         return_properties: Any = None,
-        cache_size: int = 100,
+        return_metadata: MetadataQuery | Sequence[str] | None = None,
+        return_references: QueryReference | Sequence[QueryReference] | None = None,
+        cache_size: int | None = None,
+        after: UUID | str | None = None,
     ) -> AsyncIterator[Object]:
         """Every object, page by page (``async for obj in collection.iterator()``)."""
         return self.query.iterator(
             include_vector=include_vector,
             return_properties=return_properties,
+            return_metadata=return_metadata,
+            return_references=return_references,
             cache_size=cache_size,
+            after=after,
         )
 
     async def length(self) -> int:
@@ -249,6 +268,14 @@ class Collections:
     def list_dicts(self) -> dict[str, dict[str, Any]]:
         """Every collection's class JSON by name."""
         return {c["class"]: c for c in self._driver.run(ops.list_all())}
+
+    def list_all(self) -> dict[str, dict[str, Any]]:
+        """Every collection's class JSON by name (the official client's name).
+
+        The same as :meth:`list_dicts`; the official client returns config objects
+        (``simple=True``) where weavorm returns the server's class JSON.
+        """
+        return self.list_dicts()
 
     def export_dict(self, name: str) -> dict[str, Any]:
         """The class JSON of ``name`` (suitable for :meth:`create_from_dict`)."""
@@ -338,6 +365,10 @@ class AsyncCollections:
     async def list_dicts(self) -> dict[str, dict[str, Any]]:
         """Every collection's class JSON by name."""
         return {c["class"]: c for c in await self._driver.run(ops.list_all())}
+
+    async def list_all(self) -> dict[str, dict[str, Any]]:
+        """Every collection's class JSON by name; the same as :meth:`list_dicts`."""
+        return await self.list_dicts()
 
     async def export_dict(self, name: str) -> dict[str, Any]:
         """The class JSON of ``name``."""

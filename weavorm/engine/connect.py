@@ -32,6 +32,7 @@ def connect(
     skip_init_checks: bool = False,
     circuit: CircuitBreaker | Literal["default"] | None = "default",
     grpc_fallback: Literal["rest"] | None = None,
+    allow_plaintext_grpc: bool = False,
 ) -> WeaviateClient:
     """Connect to a Weaviate server.
 
@@ -52,6 +53,10 @@ def connect(
             :class:`CircuitBreaker` with its defaults; None: no circuit breaker).
         grpc_fallback: ``"rest"``: while the gRPC circuit is open, batch writes and
             deletes go over REST (``/v1/batch/objects``) instead of failing.
+        allow_plaintext_grpc: With an ``https://`` url and a plaintext ``grpc_url``
+            (``host:port`` or ``grpc://``), send the credentials over plaintext gRPC
+            anyway. Without it that combination raises ConfigError, since the API key
+            would travel unencrypted.
 
     Returns:
         A connected :class:`WeaviateClient`.
@@ -73,6 +78,7 @@ def connect(
         skip_init_checks=skip_init_checks,
         circuit=circuit,
         grpc_fallback=grpc_fallback,
+        allow_plaintext_grpc=allow_plaintext_grpc,
     )
     client = WeaviateClient(config)
     if not skip_init_checks:
@@ -97,6 +103,7 @@ def connect_async(
     skip_init_checks: bool = False,
     circuit: CircuitBreaker | Literal["default"] | None = "default",
     grpc_fallback: Literal["rest"] | None = None,
+    allow_plaintext_grpc: bool = False,
 ) -> AsyncWeaviateClient:
     """Create an async client; checks run on ``async with`` or ``await client.connect()``.
 
@@ -114,6 +121,7 @@ def connect_async(
         skip_init_checks=skip_init_checks,
         circuit=circuit,
         grpc_fallback=grpc_fallback,
+        allow_plaintext_grpc=allow_plaintext_grpc,
     )
     return AsyncWeaviateClient(config)
 

@@ -28,6 +28,7 @@ from enum import Enum
 from typing import Any, TypeAlias, TypeGuard
 from uuid import UUID
 
+from weavorm.engine._protocol.validate import text_problem
 from weavorm.errors import QueryError
 
 __all__ = [
@@ -250,7 +251,7 @@ def _scalar(where: str, value: object) -> tuple[str, Any]:
             raise QueryError(f"{where}: {value!r} is not a finite number")
         return "number", real
     if isinstance(value, str):
-        return "text", value
+        return "text", _text(where, value)
     if isinstance(value, UUID):
         return "text", str(value)
     if isinstance(value, datetime):
@@ -259,6 +260,13 @@ def _scalar(where: str, value: object) -> tuple[str, Any]:
         f"{where}: unsupported value {value!r} (type {type(value).__name__}); expected str, "
         "int, float, bool, datetime, UUID or a list of one of these"
     )
+
+
+def _text(where: str, value: str) -> str:
+    problem = text_problem(value)
+    if problem is not None:
+        raise QueryError(f"{where}: the value {problem}")
+    return str(value)
 
 
 def _is_list(value: object) -> TypeGuard[Iterable[Any]]:
@@ -386,7 +394,7 @@ class FilterByProperty(_Builder):
         """The text property matches ``pattern``: ``*`` any characters, ``?`` exactly one."""
         if not isinstance(pattern, str):
             raise QueryError(f"{self._where('like')}: expected a str pattern, got {pattern!r}")
-        return self._make(FilterOperator.LIKE, "text", pattern)
+        return self._make(FilterOperator.LIKE, "text", _text(self._where("like"), pattern))
 
     def is_none(self, value: bool = True) -> FilterCondition:
         """The property is missing/null (``True``) or present (``False``).
@@ -558,6 +566,9 @@ class FilterByCount(_Builder):
 def _name(where: str, value: object, what: str) -> str:
     if not isinstance(value, str) or not value:
         raise QueryError(f"{where}: {what} must be a non-empty string, got {value!r}")
+    problem = text_problem(value)
+    if problem is not None:
+        raise QueryError(f"{where}: {what} {problem}")
     return value
 
 

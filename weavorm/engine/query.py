@@ -71,7 +71,7 @@ class QueryNamespace:
         return_properties: ReturnProperties | None = None,
         return_metadata: MetadataQuery | Sequence[str] | None = None,
         return_references: QueryReference | Sequence[QueryReference] | None = None,
-        cache_size: int = 100,
+        cache_size: int | None = None,
         after: UUID | str | None = None,
     ) -> Iterator[Object]:
         """Every object of the collection in id order, fetched page by page.
@@ -84,7 +84,7 @@ class QueryNamespace:
             return_properties: Properties to return (default: all).
             return_metadata: Metadata to return.
             return_references: References to return.
-            cache_size: Objects fetched per request.
+            cache_size: Objects fetched per request (None: 100).
             after: Start after this object id.
 
         Returns:
@@ -134,7 +134,7 @@ class AsyncQueryNamespace:
         return_properties: ReturnProperties | None = None,
         return_metadata: MetadataQuery | Sequence[str] | None = None,
         return_references: QueryReference | Sequence[QueryReference] | None = None,
-        cache_size: int = 100,
+        cache_size: int | None = None,
         after: UUID | str | None = None,
     ) -> AsyncIterator[Object]:
         """Every object of the collection in id order, fetched page by page (``async for``).
@@ -144,7 +144,7 @@ class AsyncQueryNamespace:
             return_properties: Properties to return (default: all).
             return_metadata: Metadata to return.
             return_references: References to return.
-            cache_size: Objects fetched per request.
+            cache_size: Objects fetched per request (None: 100).
             after: Start after this object id.
 
         Returns:

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from pydantic import ValidationError
+
 from weavorm.engine.filters import Filter, FilterExpression
 from weavorm.engine.options import GroupBy, MetadataQuery, QueryReference, Rerank, Sort, Sorting
 from weavorm.engine.results import Object
-from weavorm.errors import QueryError
+from weavorm.errors import QueryError, StoredObjectError
 from weavorm.odm.lookups import LOOKUPS, Condition, FieldTarget, length_condition
 from weavorm.odm.mapping import ModelInfo, PropertyInfo, ReferenceInfo
 from weavorm.odm.meta import STORED_CONTEXT, SearchMeta
@@ -148,6 +150,9 @@ def _target(info: ModelInfo, parts: list[str], label: str) -> tuple[FieldTarget,
 def _condition(info: ModelInfo, key: str, value: Any) -> Condition:
     parts = key.split("__")
     target, rest = _target(info, parts, key)
+    # lookups append their own name to the label: keep only the field path here
+    target = replace(target, label="__".join(parts[: len(parts) - len(rest)]))
+    _check_text(key, value)
     if rest[:1] == ["len"]:
         op = rest[1] if len(rest) > 1 else "exact"
         if target.prop is None:
@@ -162,6 +167,21 @@ def _condition(info: ModelInfo, key: str, value: Any) -> Condition:
     if target.special == "id" and not target.path and name not in ("exact", "ne", "in"):
         raise QueryError(f"{key}: ids support exact, ne and in")
     return LOOKUPS[name]().condition(target, _plain(value))
+
+
+def _check_text(key: str, value: Any, depth: int = 0) -> None:
+    """Refuse text Weaviate cannot receive (lone surrogates are not UTF-8)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise QueryError(
+                f"{key}: the value has a lone surrogate ({value[exc.start : exc.end]!r} at "
+                f"{exc.start}), which is not valid UTF-8 text"
+            ) from None
+    elif isinstance(value, list | tuple | set | frozenset) and depth < 2:
+        for item in value:
+            _check_text(key, item, depth + 1)
 
 
 def _plain(value: Any) -> Any:
@@ -507,9 +527,14 @@ def _convert_nested(value: Any, prop: PropertyInfo) -> Any:
     if not isinstance(value, dict):
         return value
     out: dict[str, Any] = {}
+    fields = prop.nested_model.model_fields if prop.nested_model is not None else {}
     for nested in prop.nested:
-        if nested.name in value:
-            out[nested.attr] = _convert(value[nested.name], nested)
+        item = value.get(nested.name)
+        if item is not None:
+            out[nested.attr] = _convert(item, nested)
+        elif nested.optional and nested.attr in fields and fields[nested.attr].is_required():
+            out[nested.attr] = None
+        # else: absent, so the field's default applies (or validation names it)
     return out
 
 
@@ -517,18 +542,52 @@ _PLAIN_TYPES = frozenset(
     {"text", "int", "number", "boolean", "date", "uuid", "blob"}
     | {f"{t}[]" for t in ("text", "int", "number", "boolean", "date", "uuid")}
 )
-_INSTANCE_PLANS: dict[int, list[tuple[str, str, PropertyInfo, bool]]] = {}
+_INSTANCE_PLANS: dict[int, list[tuple[str, str, PropertyInfo, bool, bool]]] = {}
 
 
-def _instance_plan(info: ModelInfo) -> list[tuple[str, str, PropertyInfo, bool]]:
+def _instance_plan(info: ModelInfo) -> list[tuple[str, str, PropertyInfo, bool, bool]]:
+    """Per property: attr, Weaviate name, info, plain (no conversion), required (no default)."""
     plan = _INSTANCE_PLANS.get(id(info))
     if plan is None:
+        fields = info.model.model_fields
         plan = [
-            (attr, prop.name, prop, prop.data_type in _PLAIN_TYPES and not prop.nested)
+            (
+                attr,
+                prop.name,
+                prop,
+                prop.data_type in _PLAIN_TYPES and not prop.nested,
+                fields[attr].is_required(),
+            )
             for attr, prop in info.properties.items()
         ]
         _INSTANCE_PLANS[id(info)] = plan
     return plan
+
+
+def _missing(model: type[Model], obj: Object, attr: str) -> StoredObjectError:
+    name = model.collection_name()
+    return StoredObjectError(
+        f"{name} object {obj.uuid}: stored object has no value for required field "
+        f"{model.__name__}.{attr} (no default); give the field a default, make it Optional, "
+        "or fill the stored objects",
+        collection=name,
+        object_id=obj.uuid,
+        field=attr,
+    )
+
+
+def _invalid(model: type[Model], obj: Object, exc: ValidationError) -> StoredObjectError:
+    name = model.collection_name()
+    errors = exc.errors()
+    loc = ".".join(str(part) for part in errors[0]["loc"]) if errors else ""
+    msg = errors[0]["msg"] if errors else str(exc)
+    return StoredObjectError(
+        f"{name} object {obj.uuid}: stored value of {model.__name__}.{loc or '?'} does not "
+        f"fit the model: {msg}",
+        collection=name,
+        object_id=obj.uuid,
+        field=loc or None,
+    )
 
 
 _TRUSTED: dict[type[Any], tuple[tuple[str, Any, Any], ...] | None] = {}
@@ -618,10 +677,16 @@ def to_instance(model: type[Model], obj: Object, *, partial: bool = False) -> Mo
     info = model.weavorm_info()
     values: dict[str, Any] = {"id": obj.uuid}
     props = obj.properties
-    for attr, name, prop, plain in _instance_plan(info):
-        if name in props:
-            value = props[name]
-            values[attr] = value if plain or value is None else _convert(value, prop)
+    for attr, name, prop, plain, required in _instance_plan(info):
+        value = props.get(name)
+        if value is not None:
+            values[attr] = value if plain else _convert(value, prop)
+        elif partial or not required:
+            continue  # Weaviate stores no nulls: an absent value takes the field's default
+        elif prop.optional:
+            values[attr] = None
+        else:
+            raise _missing(model, obj, attr)
     for attr, ref in info.references.items():
         cross = obj.references.get(ref.name)
         if cross is None:
@@ -650,7 +715,10 @@ def to_instance(model: type[Model], obj: Object, *, partial: bool = False) -> Mo
     elif _trusted(model):
         instance = _fast_construct(model, values)
     else:
-        instance = model.model_validate(values, context={STORED_CONTEXT: True})
+        try:
+            instance = model.model_validate(values, context={STORED_CONTEXT: True})
+        except ValidationError as exc:
+            raise _invalid(model, obj, exc) from exc
     md = obj.metadata
     instance._search_meta = SearchMeta(
         distance=md.distance,

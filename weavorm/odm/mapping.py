@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import types
@@ -38,6 +39,7 @@ class Mapped:
     ref_targets: tuple[Any, ...] = ()
     many: bool = False
     optional: bool = False
+    choices: bool = False  # an Enum or Literal: whole values, so field tokenization
 
     @property
     def is_reference(self) -> bool:
@@ -101,12 +103,16 @@ def map_annotation(annotation: Any, *, where: str) -> Mapped:
         if inner.data_type in ("geoCoordinates", "phoneNumber", "blob"):
             raise SchemaError(f"{where}: Weaviate has no {inner.data_type}[] type")
         return Mapped(
-            inner.data_type + "[]", nested_model=inner.nested_model, many=True, optional=optional
+            inner.data_type + "[]",
+            nested_model=inner.nested_model,
+            many=True,
+            optional=optional,
+            choices=inner.choices,
         )
     if origin is Literal:
         values = get_args(core)
         if all(isinstance(v, str) for v in values):
-            return Mapped("text", optional=optional)
+            return Mapped("text", optional=optional, choices=True)
         if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
             return Mapped("int", optional=optional)
         raise SchemaError(f"{where}: Literal values must all be str or all int")
@@ -117,7 +123,7 @@ def map_annotation(annotation: Any, *, where: str) -> Mapped:
             return Mapped("phoneNumber", optional=optional)
         if issubclass(core, enum.Enum):
             if issubclass(core, str):
-                return Mapped("text", optional=optional)
+                return Mapped("text", optional=optional, choices=True)
             if issubclass(core, int):
                 return Mapped("int", optional=optional)
             raise SchemaError(f"{where}: only str or int enums can be stored")
@@ -155,12 +161,16 @@ def _ref_targets(ref: Any) -> tuple[Any, ...]:
     return (target,)
 
 
-def field_spec(info: FieldInfo) -> FieldSpec:
-    """The :class:`FieldSpec` of a pydantic field (defaults when none was given)."""
-    for item in info.metadata:
-        if isinstance(item, FieldSpec):
-            return item
-    return FieldSpec()
+def field_spec(info: FieldInfo, mapped: Mapped | None = None) -> FieldSpec:
+    """The :class:`FieldSpec` of a pydantic field (defaults when none was given).
+
+    An Enum or ``Literal`` text field (``mapped.choices``) without an explicit
+    tokenization gets ``"field"``: its values are whole words to compare, not prose.
+    """
+    spec = next((item for item in info.metadata if isinstance(item, FieldSpec)), FieldSpec())
+    if mapped is not None and mapped.choices and spec.tokenization is None:
+        spec = dataclasses.replace(spec, tokenization="field")
+    return spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,7 +330,7 @@ def nested_properties(model: type[BaseModel], *, where: str) -> tuple[PropertyIn
         nested: tuple[PropertyInfo, ...] = ()
         if mapped.nested_model is not None:
             nested = nested_properties(mapped.nested_model, where=here)
-        spec = field_spec(info)
+        spec = field_spec(info, mapped)
         out.append(
             PropertyInfo(
                 attr=attr,

@@ -312,7 +312,7 @@ def _build_info(model: type[Model]) -> ModelInfo:
             continue
         where = f"{model.__name__}.{attr}"
         mapped = map_annotation(finfo.annotation, where=where)
-        spec = field_spec(finfo)
+        spec = field_spec(finfo, mapped)
         name = spec.name or attr
         if name in seen:
             raise SchemaError(f"{where}: Weaviate name {name!r} is also used by {seen[name]}")

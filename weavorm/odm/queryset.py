@@ -13,20 +13,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from uuid import UUID
 
-from typing_extensions import Self
-
 from weavorm.engine._protocol import aggregate as agg_ops
-from weavorm.engine._protocol import data as data_ops
 from weavorm.engine._protocol import generate as gen_ops
 from weavorm.engine._protocol import query as query_ops
 from weavorm.engine._protocol.calls import Call, GrpcCall
 from weavorm.engine._protocol.context import CollectionContext
-from weavorm.engine._protocol.filters import filter_to_grpc
 from weavorm.engine.aggregate_types import Metrics
 from weavorm.engine.options import BM25Operator, HybridFusion
 from weavorm.engine.results import Object, QueryResult
 from weavorm.engine.types import BatchResult, DeleteManyResult
 from weavorm.errors import QueryError
+from weavorm.odm import _qs_repr as _repr
 from weavorm.odm import compiler
 from weavorm.odm.aggregates import Aggregate, Count, TopOccurrences, metric_value
 from weavorm.odm.binding import Binding, resolve
@@ -75,9 +72,9 @@ class QuerySet(Generic[M]):
 
     # -- plumbing -----------------------------------------------------------------------
 
-    def _clone(self, **changes: Any) -> Self:
-        clone = type(self)(self.model, query=self._query.evolve(**changes), using=self._using)
-        return clone
+    def _clone(self, **changes: Any) -> QuerySet[M]:
+        # Always a plain QuerySet: refining a Manager gives a QuerySet (Django's split).
+        return QuerySet(self.model, query=self._query.evolve(**changes), using=self._using)
 
     def _binding(self) -> Binding:
         return resolve(self._using)
@@ -100,14 +97,10 @@ class QuerySet(Generic[M]):
             ctx = ctx.with_consistency(consistency)
         return ctx
 
-    def _run(self, op_factory: Any) -> Any:
+    def _run(self, op_factory: Any, *, method: str) -> Any:
         binding = self._binding()
         if binding.sync_driver is None:
-            raise QueryError(
-                f"{self.model.__name__}.objects has no sync client: call "
-                "weavorm.configure(client) or .using(client) (for an async client use the "
-                "a* methods: aget, afirst, acount, ...)"
-            )
+            raise QueryError(_no_sync_client(self.model.__name__, binding, method))
         ctx = self._ctx(binding, binding.sync_driver)
         return binding.sync_driver.run(op_factory(ctx, binding))
 
@@ -160,72 +153,79 @@ class QuerySet(Generic[M]):
 
     # -- refine --------------------------------------------------------------------------
 
-    def all(self) -> Self:
+    def all(self) -> QuerySet[M]:
         """A copy of this QuerySet (evaluate it by iterating or calling ``list``)."""
         return self._clone()
 
-    def filter(self, *q: Q, **lookups: Any) -> Self:
+    def filter(self, *q: Q, **lookups: Any) -> QuerySet[M]:
         """Keep objects matching every condition (``year__gt=2000``, ``Q(...) | Q(...)``)."""
+        _check_q("filter", q)
         return self._clone(where=self._query.where & Q(*q, **lookups))
 
-    def exclude(self, *q: Q, **lookups: Any) -> Self:
+    def exclude(self, *q: Q, **lookups: Any) -> QuerySet[M]:
         """Drop objects matching the conditions."""
+        _check_q("exclude", q)
         return self._clone(where=self._query.where & ~Q(*q, **lookups))
 
-    def order_by(self, *fields: str) -> Self:
+    def order_by(self, *fields: str) -> QuerySet[M]:
         """Sort by fields; ``-field`` for descending (not combinable with a search)."""
+        _check_names("order_by", fields)
         order = tuple((f.lstrip("-"), not f.startswith("-")) for f in fields)
         return self._clone(order=order)
 
-    def limit(self, n: int) -> Self:
+    def limit(self, n: int) -> QuerySet[M]:
         """At most ``n`` objects."""
         if not isinstance(n, int) or n < 0:
             raise QueryError(f"limit must be a non-negative int, got {n!r}")
         return self._clone(limit=n)
 
-    def offset(self, n: int) -> Self:
+    def offset(self, n: int) -> QuerySet[M]:
         """Skip ``n`` objects."""
         if not isinstance(n, int) or n < 0:
             raise QueryError(f"offset must be a non-negative int, got {n!r}")
         return self._clone(offset=n)
 
-    def only(self, *fields: str) -> Self:
+    def only(self, *fields: str) -> QuerySet[M]:
         """Return only these stored fields (others are not loaded)."""
+        _check_names("only", fields)
         return self._clone(only=tuple(fields))
 
-    def select_related(self, *refs: str) -> Self:
+    def select_related(self, *refs: str) -> QuerySet[M]:
         """Load these references (``"author"``, ``"author__org"``) in the same request."""
+        _check_names("select_related", refs)
         return self._clone(related=self._query.related + tuple(refs))
 
-    def with_vector(self, *names: str) -> Self:
+    def with_vector(self, *names: str) -> QuerySet[M]:
         """Return vectors: all, or the named ones (``"default"`` for the default)."""
+        _check_names("with_vector", names)
         return self._clone(vectors=tuple(names) if names else True)
 
-    def with_metadata(self, *names: str) -> Self:
+    def with_metadata(self, *names: str) -> QuerySet[M]:
         """Ask for more search metadata in ``obj.meta``.
 
         Each search already returns what it produces (distance for vector searches,
         score for keyword searches, timestamps always); add ``explain_score``,
         ``is_consistent``, ``distance``, ``certainty`` or ``score`` here.
         """
+        _check_names("with_metadata", names)
         return self._clone(metadata=self._query.metadata + tuple(names))
 
-    def tenant(self, name: str) -> Self:
+    def tenant(self, name: str) -> QuerySet[M]:
         """Address tenant ``name`` of a multi-tenant collection."""
         return self._clone(tenant=name)
 
-    def consistency(self, level: str) -> Self:
+    def consistency(self, level: str) -> QuerySet[M]:
         """Replication consistency: ``ONE``, ``QUORUM`` or ``ALL``."""
         CollectionContext(name="X").with_consistency(level)
         return self._clone(consistency=str(level).upper())
 
-    def using(self, target: Any) -> Self:
+    def using(self, target: Any) -> QuerySet[M]:
         """Run on ``target``: a client, an async client or a session."""
         clone = self._clone()
         clone._using = target
         return clone
 
-    def _search(self, kind: str, *args: Any, **kwargs: Any) -> Self:
+    def _search(self, kind: str, *args: Any, **kwargs: Any) -> QuerySet[M]:
         if self._query.search is not None:
             raise QueryError(
                 f"{kind}(): this QuerySet already has {self._query.search.kind}(); "
@@ -241,7 +241,7 @@ class QuerySet(Generic[M]):
         distance: float | None = None,
         certainty: float | None = None,
         target_vector: str | None = None,
-    ) -> Self:
+    ) -> QuerySet[M]:
         """Objects whose vector is near the embedding of ``text``."""
         return self._search(
             "near_text", text, distance=distance, certainty=certainty, target_vector=target_vector
@@ -254,7 +254,7 @@ class QuerySet(Generic[M]):
         distance: float | None = None,
         certainty: float | None = None,
         target_vector: str | None = None,
-    ) -> Self:
+    ) -> QuerySet[M]:
         """Objects whose vector is near ``vector``."""
         return self._search(
             "near_vector",
@@ -271,7 +271,7 @@ class QuerySet(Generic[M]):
         distance: float | None = None,
         certainty: float | None = None,
         target_vector: str | None = None,
-    ) -> Self:
+    ) -> QuerySet[M]:
         """Objects near another object (a model instance or an id)."""
         uuid = getattr(obj, "id", obj)
         return self._search(
@@ -289,7 +289,7 @@ class QuerySet(Generic[M]):
         distance: float | None = None,
         certainty: float | None = None,
         target_vector: str | None = None,
-    ) -> Self:
+    ) -> QuerySet[M]:
         """Objects near an image (bytes, base64 text or a path); needs an image vectorizer."""
         return self._search(
             "near_image", data, distance=distance, certainty=certainty, target_vector=target_vector
@@ -297,7 +297,7 @@ class QuerySet(Generic[M]):
 
     def bm25(
         self, query: str, *, properties: Sequence[str] | None = None, operator: str = "or"
-    ) -> Self:
+    ) -> QuerySet[M]:
         """Keyword search; ``operator="and"`` needs every token."""
         if operator not in ("or", "and"):
             raise QueryError(f"bm25 operator must be 'or' or 'and', got {operator!r}")
@@ -305,7 +305,7 @@ class QuerySet(Generic[M]):
         return self._search(
             "bm25",
             query,
-            query_properties=list(properties) if properties else None,
+            query_properties=_names_list("bm25", properties),
             operator=op,
         )
 
@@ -318,7 +318,7 @@ class QuerySet(Generic[M]):
         properties: Sequence[str] | None = None,
         fusion: str = "relative_score",
         target_vector: str | None = None,
-    ) -> Self:
+    ) -> QuerySet[M]:
         """Keyword and vector search fused; ``alpha=1`` is pure vector."""
         fusions = {"relative_score": HybridFusion.RELATIVE_SCORE, "ranked": HybridFusion.RANKED}
         if fusion not in fusions:
@@ -328,42 +328,64 @@ class QuerySet(Generic[M]):
             query,
             alpha=alpha,
             vector=vector,
-            query_properties=list(properties) if properties else None,
+            query_properties=_names_list("hybrid", properties),
             fusion_type=fusions[fusion],
             target_vector=target_vector,
         )
 
-    def rerank(self, property: str, query: str | None = None) -> Self:
+    def rerank(self, property: str, query: str | None = None) -> QuerySet[M]:
         """Rerank search results on ``property`` with the collection's reranker."""
+        _check_names("rerank", [property])
         return self._clone(rerank=(property, query))
 
-    def autocut(self, n: int) -> Self:
+    def autocut(self, n: int) -> QuerySet[M]:
         """Cut results after ``n`` jumps in distance/score."""
         return self._clone(autocut=n)
 
-    def group_by(self, prop: str, *, groups: int, per_group: int) -> Self:
+    def group_by(self, prop: str, *, groups: int, per_group: int) -> QuerySet[M]:
         """Group search results by ``prop`` (see :meth:`groups`)."""
         return self._clone(group=GroupSpec(prop, groups, per_group))
 
     @overload
     def __getitem__(self, key: int) -> M: ...
     @overload
-    def __getitem__(self, key: slice) -> Self: ...
-    def __getitem__(self, key: int | slice) -> M | Self:
+    def __getitem__(self, key: slice) -> QuerySet[M]: ...
+    def __getitem__(self, key: int | slice) -> M | QuerySet[M]:
         if isinstance(key, slice):
+            for part, value in (("start", key.start), ("stop", key.stop), ("step", key.step)):
+                if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                    raise QueryError(
+                        f"QuerySet slice {part} must be an int or None, got {value!r}; "
+                        "allowed: qs[n], qs[a:b], qs[a:], qs[:b] with n, a, b >= 0"
+                    )
             if key.step not in (None, 1):
-                raise QueryError("slices with a step are not supported")
+                raise QueryError(
+                    f"QuerySet slices with a step are not supported (got step {key.step}); "
+                    "allowed: qs[a:b], qs[a:], qs[:b]"
+                )
             start = key.start or 0
             if start < 0 or (key.stop is not None and key.stop < 0):
-                raise QueryError("negative slice indexes are not supported")
+                raise QueryError(
+                    f"negative slice indexes are not supported (got {key.start}:{key.stop}); "
+                    "Weaviate cannot count from the end: use order_by('-field')[:n]"
+                )
             base = self._query.offset or 0
             changes: dict[str, Any] = {"offset": base + start}
             if key.stop is not None:
                 changes["limit"] = max(0, key.stop - start)
             return self._clone(**changes)
+        if not isinstance(key, int) or isinstance(key, bool):
+            raise QueryError(
+                f"QuerySet indexes must be an int >= 0 or a slice, got {type(key).__name__} "
+                f"{key!r}; allowed: qs[n], qs[a:b], qs[a:], qs[:b]"
+            )
         if key < 0:
-            raise QueryError("negative indexes are not supported")
-        found = self[key : key + 1]._run(self[key : key + 1]._list_op())
+            raise QueryError(
+                f"negative indexes are not supported (got {key}); Weaviate cannot count from "
+                "the end: use order_by('-field')[0]"
+            )
+        one = self[key : key + 1]
+        found = one._run(one._list_op(), method="__getitem__")
         if not found:
             raise IndexError(key)
         return found[0]  # type: ignore[no-any-return]
@@ -372,7 +394,7 @@ class QuerySet(Generic[M]):
 
     def _fetch_all(self) -> list[M]:
         if self._cache is None:
-            self._cache = self._run(self._list_op())
+            self._cache = self._run(self._list_op(), method="__iter__")
         return self._cache
 
     def __iter__(self) -> Iterator[M]:
@@ -383,7 +405,7 @@ class QuerySet(Generic[M]):
 
     def first(self) -> M | None:
         """The first object, or None."""
-        found: list[M] = self._run(self._clone(limit=1)._list_op())
+        found: list[M] = self._run(self._clone(limit=1)._list_op(), method="first")
         return found[0] if found else None
 
     def get(self, **lookups: Any) -> M:
@@ -393,7 +415,7 @@ class QuerySet(Generic[M]):
             Model.DoesNotExist: no object matches.
             Model.MultipleObjectsReturned: more than one matches.
         """
-        return self._run(self._get_op(lookups))  # type: ignore[no-any-return]
+        return self._run(self._get_op(lookups), method="get")  # type: ignore[no-any-return]
 
     def _get_op(self, lookups: dict[str, Any]) -> Any:
         qs = self.filter(**lookups) if lookups else self
@@ -415,7 +437,7 @@ class QuerySet(Generic[M]):
 
     def count(self) -> int:
         """The number of matching objects (one aggregate request without a search)."""
-        return self._run(self._count_op())  # type: ignore[no-any-return]
+        return self._run(self._count_op(), method="count")  # type: ignore[no-any-return]
 
     def _count_op(self) -> Any:
         if self._query.search is not None:
@@ -439,30 +461,55 @@ class QuerySet(Generic[M]):
 
     def exists(self) -> bool:
         """Whether any object matches."""
-        return self.first() is not None
+        return self._run(self._exists_op(), method="exists")  # type: ignore[no-any-return]
+
+    def _exists_op(self) -> Any:
+        inner = self._clone(limit=1)._list_op()
+
+        def op(ctx: CollectionContext, binding: Binding) -> Op[bool]:
+            found = yield from inner(ctx, binding)
+            return bool(found)
+
+        return op
 
     def values(self, *fields: str) -> list[dict[str, Any]]:
         """Objects as dicts of the given fields (default: all stored fields and ``id``)."""
+        return self._run(self._values_op(fields), method="values")  # type: ignore[no-any-return]
+
+    def _values_op(self, fields: tuple[str, ...]) -> Any:
         names = fields or ("id", *self.model.weavorm_info().properties)
         stored = tuple(f for f in names if f != "id")
-        objs = self.only(*stored) if stored else self.only()
-        return [{f: getattr(o, f, None) for f in names} for o in objs]
+        inner = (self.only(*stored) if stored else self.only())._list_op()
+
+        def op(ctx: CollectionContext, binding: Binding) -> Op[list[dict[str, Any]]]:
+            objs = yield from inner(ctx, binding)
+            return [{f: getattr(o, f, None) for f in names} for o in objs]
+
+        return op
 
     def values_list(self, *fields: str, flat: bool = False) -> list[Any]:
         """Objects as tuples (or bare values with ``flat=True`` and one field)."""
+        return self._run(self._values_list_op(fields, flat), method="values_list")  # type: ignore[no-any-return]
+
+    def _values_list_op(self, fields: tuple[str, ...], flat: bool) -> Any:
         if flat and len(fields) != 1:
             raise QueryError("values_list(flat=True) takes exactly one field")
-        rows = self.values(*fields)
-        if flat:
-            return [row[fields[0]] for row in rows]
-        return [tuple(row[f] for f in (fields or row.keys())) for row in rows]
+        inner = self._values_op(fields)
+
+        def op(ctx: CollectionContext, binding: Binding) -> Op[list[Any]]:
+            rows: list[dict[str, Any]] = yield from inner(ctx, binding)
+            if flat:
+                return [row[fields[0]] for row in rows]
+            return [tuple(row[f] for f in (fields or row.keys())) for row in rows]
+
+        return op
 
     def in_bulk(self, ids: Iterable[UUID | str]) -> dict[UUID, M]:
         """Objects by id for the given ids (missing ids are left out)."""
-        return self._run(self._in_bulk_op(ids))  # type: ignore[no-any-return]
+        return self._run(self._in_bulk_op(ids), method="in_bulk")  # type: ignore[no-any-return]
 
     def _in_bulk_op(self, ids: Iterable[UUID | str]) -> Any:
-        wanted = [i if isinstance(i, UUID) else UUID(str(i)) for i in ids]
+        wanted = [_uuid("in_bulk", i) for i in ids]
         inner = self.filter(id__in=wanted)._clone(limit=len(wanted))._list_op() if wanted else None
 
         def op(ctx: CollectionContext, binding: Binding) -> Op[dict[UUID, M]]:
@@ -479,24 +526,27 @@ class QuerySet(Generic[M]):
         Weaviate's cursor cannot be combined with filters, searches or ordering; use
         slicing for those.
         """
-        q = self._query
-        if q.where or q.search is not None or q.order or q.group is not None:
-            raise QueryError(
-                "iterator() pages with Weaviate's cursor, which cannot be combined with "
-                "filter(), searches, order_by() or group_by(); use slicing ([a:b]) instead"
-            )
-        binding = self._binding()
-        if binding.sync_driver is None:
-            raise QueryError("iterator() needs a sync client; use `async for` with an async one")
-        after = q.after
+        self._check_cursor("iterator")
+        after = self._query.after
         while True:
-            page: list[M] = self._clone(limit=chunk_size, offset=None, after=after)._run(
-                self._clone(limit=chunk_size, offset=None, after=after)._list_op()
-            )
+            page: list[M] = self._run(self._page_op(chunk_size, after), method="iterator")
             yield from page
             if len(page) < chunk_size:
                 return
             after = page[-1].id
+
+    def _check_cursor(self, name: str) -> None:
+        q = self._query
+        if q.where or q.search is not None or q.order or q.group is not None:
+            raise QueryError(
+                f"{name}() pages with Weaviate's cursor, which cannot be combined with "
+                "filter(), searches, order_by() or group_by(); use slicing ([a:b]) instead"
+            )
+
+    def _page_op(self, chunk_size: int, after: Any) -> Any:
+        if not isinstance(chunk_size, int) or chunk_size < 1:
+            raise QueryError(f"chunk_size must be a positive int, got {chunk_size!r}")
+        return self._clone(limit=chunk_size, offset=None, after=after)._list_op()
 
     def explain(self) -> str:
         """The compiled request, readable: the engine call and the gRPC message."""
@@ -515,7 +565,7 @@ class QuerySet(Generic[M]):
 
     def groups(self) -> list[ModelGroup[M]]:
         """Evaluate a ``group_by`` query into groups."""
-        return self._run(self._groups_op())  # type: ignore[no-any-return]
+        return self._run(self._groups_op(), method="groups")  # type: ignore[no-any-return]
 
     def _groups_op(self) -> Any:
         if self._query.group is None:
@@ -542,7 +592,7 @@ class QuerySet(Generic[M]):
 
     def aggregate(self, **metrics: Aggregate) -> dict[str, Any]:
         """Aggregate metrics: ``aggregate(n=Count(), avg_year=Avg("year"))``."""
-        return self._run(self._aggregate_op(metrics))  # type: ignore[no-any-return]
+        return self._run(self._aggregate_op(metrics), method="aggregate")  # type: ignore[no-any-return]
 
     def _aggregate_op(self, metrics: dict[str, Aggregate]) -> Any:
         info = self.model.weavorm_info()
@@ -592,7 +642,9 @@ class QuerySet(Generic[M]):
         grouped_properties: Sequence[str] | None = None,
     ) -> GenerateResult[M]:
         """Run the search and generate text per object and/or for the whole result."""
-        return self._run(self._generate_op(single_prompt, grouped_task, grouped_properties))  # type: ignore[no-any-return]
+        return self._run(  # type: ignore[no-any-return]
+            self._generate_op(single_prompt, grouped_task, grouped_properties), method="generate"
+        )
 
     def _generate_op(
         self,
@@ -624,7 +676,7 @@ class QuerySet(Generic[M]):
         from weavorm.odm import writes
 
         obj = self.model(**values)
-        self._run(writes.save_op([obj], created=True))
+        self._run(writes.save_op([obj], created=True), method="create")
         return obj
 
     def bulk_create(
@@ -640,82 +692,79 @@ class QuerySet(Generic[M]):
                 batch_size=batch_size,
                 concurrency=concurrency,
                 raise_errors=False,
-            )
+            ),
+            method="bulk_create",
         )
 
     def get_or_create(
         self, defaults: dict[str, Any] | None = None, **lookups: Any
     ) -> tuple[M, bool]:
         """The matching object, or a new one built from ``lookups`` and ``defaults``."""
-        try:
-            return self.get(**lookups), False
-        except self.model.DoesNotExist:
-            return self.create(**_plain_lookups(lookups), **(defaults or {})), True
+        return self._run(  # type: ignore[no-any-return]
+            self._get_or_create_op(defaults, lookups, update=False), method="get_or_create"
+        )
 
     def update_or_create(
         self, defaults: dict[str, Any] | None = None, **lookups: Any
     ) -> tuple[M, bool]:
         """Update the matching object with ``defaults``, or create it."""
-        from weavorm.odm import writes
-
-        try:
-            obj = self.get(**lookups)
-        except self.model.DoesNotExist:
-            return self.create(**_plain_lookups(lookups), **(defaults or {})), True
-        for key, value in (defaults or {}).items():
-            setattr(obj, key, value)
-        self._run(writes.update_op([obj], set(defaults or {})))
-        return obj, False
-
-    def update(self, **values: Any) -> int:
-        """Set ``values`` on every matching object (merge updates); returns the count."""
-        from weavorm.odm import writes
-
-        objs = (self if self._query.limit is not None else self._clone(limit=10_000))._fetch_all()
-        for obj in objs:
-            for key, value in values.items():
-                setattr(obj, key, value)
-        self._run(writes.update_op(objs, set(values)))
-        return len(objs)
-
-    def delete(self, *, dry_run: bool = False) -> DeleteManyResult:
-        """Delete every matching object (BatchDelete); ``dry_run`` only counts."""
-        return self._run(self._delete_op(dry_run))  # type: ignore[no-any-return]
-
-    def _delete_op(self, dry_run: bool) -> Any:
-        from weavorm.engine.filters import Filter
-        from weavorm.odm import writes
-
-        filters = compiler.compile_filter(self.model.weavorm_info(), self._query.where)
-        q = self._query
-        hooks = writes.has_delete_hooks(self.model) and not dry_run
-        needs_objects = hooks or q.search is not None or q.limit is not None or bool(q.offset)
-        listing = (
-            (self if q.limit is not None else self._clone(limit=10_000))._list_op()
-            if needs_objects
-            else None
+        return self._run(  # type: ignore[no-any-return]
+            self._get_or_create_op(defaults, lookups, update=True), method="update_or_create"
         )
 
-        def op(ctx: CollectionContext, binding: Binding) -> Op[DeleteManyResult]:
-            where = filters
-            found: list[M] = []
-            if listing is not None:
-                found = yield from listing(ctx, binding)
-                if not found:
-                    return DeleteManyResult(matches=0, successful=0, failed=0)
-                where = Filter.by_id().contains_any([o.id for o in found])
-            if where is None:
-                where = Filter.by_id().not_equal(UUID(int=0))
-            if hooks:
-                writes.fire("pre_delete", found)
-            result: DeleteManyResult = yield from data_ops.delete_many(
-                ctx, filter_to_grpc(where), dry_run=dry_run, verbose=True
-            )
-            if hooks:
-                writes.fire("post_delete", found)
-            return result
+    def _get_or_create_op(
+        self, defaults: dict[str, Any] | None, lookups: dict[str, Any], *, update: bool
+    ) -> Any:
+        from weavorm.odm import writes
+
+        getter = self._get_op(lookups)
+        model = self.model
+        values = defaults or {}
+
+        def op(ctx: CollectionContext, binding: Binding) -> Op[tuple[M, bool]]:
+            try:
+                obj: M = yield from getter(ctx, binding)
+            except model.DoesNotExist:
+                new = model(**_plain_lookups(lookups), **values)
+                yield from writes.save_op([new], created=True)(ctx, binding)
+                return new, True
+            if update:
+                for key, value in values.items():
+                    setattr(obj, key, value)
+                yield from writes.update_op([obj], set(values))(ctx, binding)
+            return obj, False
 
         return op
+
+    def update(self, **values: Any) -> int:
+        """Set ``values`` on every matching object (merge updates); returns the count.
+
+        Acts on every match, however many: beyond Weaviate's 10,000-object query limit
+        (``QUERY_MAXIMUM_RESULTS``) it pages through the collection by id. With a
+        search and no ``limit`` more than 10,000 results raise :class:`QueryError`
+        before anything is written (a ranking has no "all"); slice to choose.
+        """
+        return self._run(self._update_op(values), method="update")  # type: ignore[no-any-return]
+
+    def _update_op(self, values: dict[str, Any]) -> Any:
+        from weavorm.odm import bulk
+
+        return bulk.update_op(self, values)
+
+    def delete(self, *, dry_run: bool = False) -> DeleteManyResult:
+        """Delete every matching object (BatchDelete); ``dry_run`` only counts.
+
+        Acts on every match, however many: BatchDelete removes at most 10,000 objects
+        per request (``QUERY_MAXIMUM_RESULTS``), so it repeats until none is left, and
+        the result counts them all. Delete hooks, searches and offsets list the objects
+        first (10,000 at a time); a slice (``limit``) deletes exactly those.
+        """
+        return self._run(self._delete_op(dry_run), method="delete")  # type: ignore[no-any-return]
+
+    def _delete_op(self, dry_run: bool) -> Any:
+        from weavorm.odm import bulk
+
+        return bulk.delete_op(self, dry_run)
 
     # -- evaluate (async twins) ----------------------------------------------------------
 
@@ -745,7 +794,27 @@ class QuerySet(Generic[M]):
 
     async def aexists(self) -> bool:
         """Async :meth:`exists`."""
-        return await self.afirst() is not None
+        return await self._arun(self._exists_op())  # type: ignore[no-any-return]
+
+    async def avalues(self, *fields: str) -> list[dict[str, Any]]:
+        """Async :meth:`values`."""
+        return await self._arun(self._values_op(fields))  # type: ignore[no-any-return]
+
+    async def avalues_list(self, *fields: str, flat: bool = False) -> list[Any]:
+        """Async :meth:`values_list`."""
+        return await self._arun(self._values_list_op(fields, flat))  # type: ignore[no-any-return]
+
+    async def aiterator(self, chunk_size: int = 100) -> AsyncIterator[M]:
+        """Async :meth:`iterator`: ``async for obj in qs.aiterator(chunk_size=500)``."""
+        self._check_cursor("aiterator")
+        after = self._query.after
+        while True:
+            page: list[M] = await self._arun(self._page_op(chunk_size, after))
+            for obj in page:
+                yield obj
+            if len(page) < chunk_size:
+                return
+            after = page[-1].id
 
     async def ain_bulk(self, ids: Iterable[UUID | str]) -> dict[UUID, M]:
         """Async :meth:`in_bulk`."""
@@ -799,8 +868,28 @@ class QuerySet(Generic[M]):
             )
         )
 
+    async def aget_or_create(
+        self, defaults: dict[str, Any] | None = None, **lookups: Any
+    ) -> tuple[M, bool]:
+        """Async :meth:`get_or_create`."""
+        return await self._arun(  # type: ignore[no-any-return]
+            self._get_or_create_op(defaults, lookups, update=False)
+        )
+
+    async def aupdate_or_create(
+        self, defaults: dict[str, Any] | None = None, **lookups: Any
+    ) -> tuple[M, bool]:
+        """Async :meth:`update_or_create`."""
+        return await self._arun(  # type: ignore[no-any-return]
+            self._get_or_create_op(defaults, lookups, update=True)
+        )
+
+    async def aupdate(self, **values: Any) -> int:
+        """Async :meth:`update`."""
+        return await self._arun(self._update_op(values))  # type: ignore[no-any-return]
+
     def __repr__(self) -> str:
-        return f"<QuerySet {self.model.__name__}: {self._compiled().describe()}>"
+        return _repr.queryset_repr(self)
 
 
 def _load_extra_references(
@@ -833,6 +922,49 @@ def _load_extra_references(
                 existing.objects.extend(cross.objects)
 
 
+def _check_q(method: str, items: Sequence[Any]) -> None:
+    for item in items:
+        if not isinstance(item, Q):
+            raise QueryError(
+                f"{method}() takes Q objects and field=value lookups, got "
+                f"{type(item).__name__} {item!r:.40}"
+            )
+
+
+def _check_names(method: str, names: Sequence[Any]) -> None:
+    for name in names:
+        if not isinstance(name, str) or not name.isprintable() or _lone_surrogate(name):
+            raise QueryError(
+                f"{method}() takes names as printable strings, got {type(name).__name__} "
+                f"{name!r:.40}"
+            )
+
+
+def _lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _names_list(method: str, names: Sequence[str] | str | None) -> list[str] | None:
+    if not names:
+        return None
+    items = [names] if isinstance(names, str) else list(names)
+    _check_names(method, items)
+    return items
+
+
+def _uuid(method: str, value: Any) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise QueryError(f"{method}(): {value!r:.60} is not a UUID") from None
+
+
 def _plain_lookups(lookups: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in lookups.items() if "__" not in k or k.endswith("__exact")}
 
@@ -863,3 +995,24 @@ def _metric_request(name: str, data_type: str, aggs: list[Aggregate]) -> Any:
     if base == "uuid":
         return metrics.text(count=True)
     raise QueryError(f"cannot aggregate {data_type} field {name!r}")
+
+
+#: What to call instead of a sync method on a QuerySet bound to an async client.
+_ASYNC_TWINS = {
+    "__iter__": ("iteration", "`async for obj in qs` or `await qs.alist()`"),
+    "__getitem__": ("qs[i]", "`await qs[i : i + 1].afirst()`"),
+    "iterator": ("iterator()", "`async for obj in qs.aiterator()`"),
+}
+
+
+def _no_sync_client(model: str, binding: Binding, method: str) -> str:
+    if binding.async_driver is None:
+        return (
+            f"{model}.objects has no client: call weavorm.configure(client) or "
+            ".using(client_or_session)"
+        )
+    shown, twin = _ASYNC_TWINS.get(method, (f"{method}()", f"`await qs.a{method}(...)`"))
+    return (
+        f"{model}: {shown} needs a sync client, but this QuerySet runs on an async client "
+        f"or AsyncSession: use {twin}"
+    )

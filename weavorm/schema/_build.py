@@ -128,8 +128,17 @@ def create_all(client: WeaviateClient, models: Sequence[type[Model]] | None = No
     references to it name the collection the alias points at (Weaviate refuses
     references to an alias).
 
+    Idempotent and safe when several processes call it at once (workers starting
+    together): a collection that exists, or that another process creates meanwhile,
+    is fine when it matches its model (compared with :func:`~weavorm.schema.diff`'s
+    rules); when it differs, :class:`SchemaError` names the differences.
+
     Returns:
-        The names of the collections created.
+        The names of the collections created (by this call).
+
+    Raises:
+        SchemaError: an existing collection differs from its model (run ``diff`` /
+            ``migrate``), or a model cannot be expressed as a collection.
     """
     from weavorm.schema._live import LiveSchema, prop_key, require_sync_client
 
@@ -140,15 +149,16 @@ def create_all(client: WeaviateClient, models: Sequence[type[Model]] | None = No
     for model in chosen:
         name = model.collection_name()
         if live.resolve(name) is not None:
+            _check_matches(model, live)
             continue
         class_json = live.resolve_targets(collection_config(model, include_references=False))
         try:
             client.collections.create_from_dict(class_json)
-        except (ConflictError, UnprocessableError) as exc:
-            # Another process (a second web worker starting) created it just now.
-            if "already exists" not in str(exc).lower():
+        except (ConflictError, UnprocessableError):
+            live = LiveSchema.read(client)  # another process may have created it
+            if live.resolve(name) is None:
                 raise
-            live.classes[name] = client.collections.export_dict(name)
+            _check_matches(model, live)
             continue
         live.classes[name] = class_json
         created.append(name)
@@ -161,9 +171,44 @@ def create_all(client: WeaviateClient, models: Sequence[type[Model]] | None = No
         current = client.collections.export_dict(real)
         have = {prop_key(p["name"]) for p in current.get("properties", [])}
         for ref in refs:
-            if prop_key(ref["name"]) not in have:
+            if prop_key(ref["name"]) in have:
+                continue
+            try:
                 client.collections.get(real).config.add_property_dict(ref)
+            except (ConflictError, UnprocessableError):
+                again = client.collections.export_dict(real)
+                if prop_key(ref["name"]) not in {
+                    prop_key(p["name"]) for p in again.get("properties", [])
+                }:
+                    raise
     return created
+
+
+def _check_matches(model: type[Model], live: Any) -> None:
+    """Raise :class:`SchemaError` when the live collection of ``model`` differs from it.
+
+    A reference the collection does not have yet is not a difference: ``create_all``
+    adds it.
+    """
+    from weavorm.schema._diff import compare_collection
+
+    name = model.collection_name()
+    real = live.resolve(name)
+    expected = live.resolve_targets(collection_config(model))
+    ops = [
+        op
+        for op in compare_collection(name, expected, live.classes[real])
+        if op.kind != "add_reference"
+    ]
+    if ops:
+        where = f"{name} (alias of {real})" if real != name else name
+        raise SchemaError(
+            f"create_all: collection {where} exists and differs from model "
+            f"{model.__name__}:\n"
+            + "\n".join(f"  {op}" for op in ops)
+            + "\nrun weavorm.schema.diff() / migrate() (or `weavorm schema migrate`) to "
+            "change it"
+        )
 
 
 def _is_ref(prop: dict[str, Any]) -> bool:

@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 
 __all__ = ["load_models", "register"]
 
+#: How a CLI user allows breaking changes (messages name flags, not Python arguments).
+_BREAKING_HINT = "--allow-breaking"
+
 
 def load_models(modules: Sequence[str]) -> list[type[Model]]:
     """The concrete models defined in (or imported into) the named modules.
@@ -103,7 +106,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     models = load_models(args.models)
     with _connect(args) as client:
         plan = diff(client, models)
-    print(plan)
+    print(plan.render(breaking_hint=_BREAKING_HINT))
     return 1 if (args.check and plan) else 0
 
 
@@ -125,7 +128,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     models = load_models(args.models)
     with _connect(args) as client:
         plan = diff(client, models)
-        print(plan)
+        print(plan.render(breaking_hint=_BREAKING_HINT))
         if not plan:
             return 0
         if plan.breaking and not args.allow_breaking:
@@ -143,7 +146,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
             models,
             allow_breaking=args.allow_breaking,
             batch_size=args.batch_size,
-            progress=print if args.verbose else None,
+            progress=print if args.verbose else _copy_progress,
         )
     print(f"applied {len(applied)} change(s)")
     for name, version in applied.migrated.items():
@@ -152,6 +155,12 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
             f"(undo with: weavorm schema rollback {name})"
         )
     return 0
+
+
+def _copy_progress(line: str) -> None:
+    """Without ``--verbose``, only the copy progress of shadow migrations (to stderr)."""
+    if "objects copied" in line:
+        print(line, file=sys.stderr, flush=True)
 
 
 def _cmd_rollback(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ all objects are in place. Memory stays bounded by one page per pass.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from weavorm.engine.results import Object
 
 __all__ = ["CopyReport", "Destination", "copy_objects", "plan_destination"]
+
+#: Seconds between "objects copied" progress lines during a copy.
+_PROGRESS_EVERY = 2.0
 
 _LEGACY = "default"
 
@@ -260,6 +264,9 @@ def copy_objects(
         src = client.collections.get(source_name).with_tenant(tenant)
         handles = [client.collections.get(d.name).with_tenant(tenant) for d in destinations]
         read = 0
+        where = f" (tenant {tenant})" if tenant else ""
+        total = int(src.aggregate.over_all(total_count=True).total_count or 0)
+        said = time.monotonic()
         pages = src.query.iterator(
             include_vector=True, return_properties=spec, cache_size=batch_size
         )
@@ -276,9 +283,11 @@ def copy_objects(
                 for dest, future in zip(destinations, futures, strict=True):
                     key = (dest.name, tenant)
                     report.objects[key] = report.objects.get(key, 0) + future.result()
+                if progress is not None and time.monotonic() - said >= _PROGRESS_EVERY:
+                    said = time.monotonic()
+                    progress(f"{collection}{where}: {read}/{max(total, read)} objects copied")
             if progress is not None:
-                where = f" (tenant {tenant})" if tenant else ""
-                progress(f"{collection}{where}: {read} objects copied")
+                progress(f"{collection}{where}: {read}/{max(total, read)} objects copied")
         report.source[tenant] = report.source.get(tenant, 0) + read
 
 

@@ -672,8 +672,14 @@ def _nested_differences(
     return out
 
 
-def _compare(name: str, expected: Mapping[str, Any], current: Mapping[str, Any]) -> list[Operation]:
+def compare_collection(
+    name: str, expected: Mapping[str, Any], current: Mapping[str, Any]
+) -> list[Operation]:
+    """The operations turning the live class JSON ``current`` into ``expected`` (no I/O)."""
     return _Differ(name, expected, current).run()
+
+
+_compare = compare_collection
 
 
 def _create(model: type[Model], expected: Mapping[str, Any]) -> Operation:

@@ -487,18 +487,33 @@ def migrate(
     return plan
 
 
-def rollback(client: WeaviateClient, collection_name: str) -> str:
+def rollback(
+    client: WeaviateClient,
+    collection_name: str,
+    *,
+    discard_newer: bool = False,
+    batch_size: int = 500,
+) -> str:
     """Point the alias ``collection_name`` back at the previous version.
 
     After a shadow migration the alias ``Article`` points at ``Article_v2`` and the
     old data is kept in ``Article_v1``; ``rollback(client, "Article")`` points the
-    alias at ``Article_v1`` again. Newer versions are kept (``migrate`` would pick the
-    next free version number), so a rollback can itself be undone with
+    alias at ``Article_v1`` again. Objects written through the alias since the
+    migration (ids missing in ``Article_v1``, or values that differ there) are first
+    carried back into ``Article_v1``, converted to its schema, with their references,
+    so a later ``migrate`` (which copies from ``Article_v1``) loses none of them.
+    Fields the previous version does not have are left out of the carried objects
+    (they stay in ``Article_v2``). Newer versions are kept (``migrate`` would pick
+    the next free version number), so a rollback can itself be undone with
     ``client.aliases.update``.
 
     Args:
         client: A connected client.
         collection_name: The collection (alias) name, e.g. ``"Article"``.
+        discard_newer: Roll back even when the newer writes cannot be carried back
+            (a value with no conversion to the previous schema); they stay in the
+            newer version only.
+        batch_size: Objects per page when comparing and carrying back.
 
     Returns:
         The collection the alias points at now.
@@ -506,7 +521,12 @@ def rollback(client: WeaviateClient, collection_name: str) -> str:
     Raises:
         SchemaError: the name is not an alias made by a migration, or there is no
             earlier version.
+        MigrationError: objects written since the migration cannot be carried back
+            (the message gives their number; nothing was changed), unless
+            ``discard_newer=True``.
     """
+    from weavorm.schema._rollback import carry_back
+
     live = LiveSchema.read(client)
     current = live.aliases.get(collection_name)
     if current is None:
@@ -529,5 +549,10 @@ def rollback(client: WeaviateClient, collection_name: str) -> str:
             f"earlier version (versions: {', '.join(versions.values()) or 'none'})"
         )
     previous = versions[max(older)]
+    try:
+        carry_back(client, collection_name, current, previous, batch_size=batch_size)
+    except MigrationError:
+        if not discard_newer:
+            raise
     client.aliases.update(collection_name, previous)
     return previous

@@ -116,13 +116,22 @@ class Plan:
         return iter(self.operations)
 
     def __str__(self) -> str:
+        return self.render()
+
+    def render(self, *, breaking_hint: str = "migrate(..., allow_breaking=True)") -> str:
+        """The plan as a list; ``breaking_hint`` says how to apply breaking changes.
+
+        Args:
+            breaking_hint: What the caller's user passes to allow them (the CLI says
+                ``--allow-breaking``).
+        """
         if not self.operations:
             return "no changes"
         count = len(self.operations)
         broken = len(self.breaking)
         head = f"{count} change{'s' if count != 1 else ''}"
         if broken:
-            head += f" ({broken} breaking: needs migrate(..., allow_breaking=True))"
+            head += f" ({broken} breaking: needs {breaking_hint})"
         lines = [head + ":"]
         lines.extend(f"  {op}" for op in self.operations)
         return "\n".join(lines)

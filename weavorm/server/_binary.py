@@ -22,9 +22,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from weavorm.errors import ConfigError, ServerStartError
 
@@ -189,6 +189,7 @@ def install_binary(
     *,
     force: bool = False,
     timeout: float | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Build ``weaviate-server`` into the cache with Go unless it is there.
 
@@ -203,6 +204,8 @@ def install_binary(
         force: Rebuild even when the cached binary exists.
         timeout: Seconds the build may take; ``None`` waits as long as it needs
             (a first build takes several minutes).
+        progress: Called with a line of text every few seconds while building
+            (what go is doing, how long so far); default: printed to stderr.
 
     Returns:
         The cached executable's path.
@@ -223,7 +226,7 @@ def install_binary(
     with _file_lock(cache_dir / ".install.lock"):
         if not force and _is_executable(target):
             return target  # another process built it while we waited
-        return _build(go, wanted, target, timeout=timeout)
+        return _build(go, wanted, target, timeout=timeout, progress=progress)
 
 
 #: sroar versions that some Weaviate releases require but the Go module proxy does not serve,
@@ -234,22 +237,79 @@ _SHIM = Path(__file__).resolve().parent / "_gocompat" / "sroar_compat.go.txt"
 _REQUIRE_RE = re.compile(r"^\s*(?:require\s+)?(\S+)\s+(v\S+)", re.MULTILINE)
 
 
-def _run_step(
-    command: list[str], *, cwd: Path, env: dict[str, str], log: Any, deadline: float | None
+#: Seconds between progress lines while the Go build runs.
+_BUILD_PROGRESS_EVERY = 10.0
+
+
+def _say(line: str) -> None:
+    print(f"weavorm: {line}", file=sys.stderr, flush=True)
+
+
+def _run_reporting(
+    command: list[str],
+    *,
+    log: IO[bytes],
+    log_path: Path,
+    env: dict[str, str],
+    cwd: Path,
+    timeout: float | None,
+    say: Callable[[str], None],
+    what: str,
 ) -> subprocess.CompletedProcess[bytes]:
+    """Run ``command`` into ``log``, saying every few seconds how far it got."""
+    started = time.monotonic()
     log.write(f"$ {' '.join(command)}\n".encode())
     log.flush()
-    remaining = None if deadline is None else max(1.0, deadline - time.monotonic())
-    return subprocess.run(
+    proc = subprocess.Popen(
         command,
         cwd=cwd,
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         env=env,
-        timeout=remaining,
-        check=False,
     )
+    last = started
+    try:
+        while True:
+            try:
+                code = proc.wait(timeout=0.5)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.monotonic()
+            if timeout is not None and now - started > timeout:
+                proc.kill()
+                proc.wait()
+                raise subprocess.TimeoutExpired(command, timeout) from None
+            if now - last >= _BUILD_PROGRESS_EVERY:
+                last = now
+                say(f"{what}: {_build_status(log_path)}, {now - started:.0f} s so far")
+    except BaseException:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        raise
+    outcome = "done" if code == 0 else f"failed (exit code {code})"
+    say(f"{what}: {outcome} after {time.monotonic() - started:.0f} s")
+    return subprocess.CompletedProcess(command, code)
+
+
+def _build_status(log_path: Path) -> str:
+    """What the build log says so far: packages downloaded / compiled and the last one."""
+    try:
+        lines = log_path.read_text(errors="replace").splitlines()[1:]
+    except OSError:
+        return "running"
+    downloads = sum(1 for line in lines if line.startswith("go: downloading"))
+    compiled = sum(1 for line in lines if line and not line.startswith(("go:", "#", " ")))
+    parts = []
+    if downloads:
+        parts.append(f"{downloads} modules downloaded")
+    if compiled:
+        parts.append(f"{compiled} packages compiled")
+    if lines:
+        parts.append(f"last: {lines[-1].strip()[:80]}")
+    return ", ".join(parts) or "resolving modules"
 
 
 def _module_requirement(go_mod: str, module: str) -> str | None:
@@ -316,22 +376,49 @@ def _prepare_module(go: str, version: str, work: Path, env: dict[str, str], log:
     )
 
 
-def _build(go: str, version: str, target: Path, *, timeout: float | None) -> Path:
+def _build(
+    go: str,
+    version: str,
+    target: Path,
+    *,
+    timeout: float | None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
     cache_dir = target.parent
     log_path = cache_dir / "build.log"
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=cache_dir))
     built = work / _exe_name()
-    build = [go, "build", "-o", str(built), _MODULE_PATH]
     env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "local"}
+    say = progress or _say
+    what = f"building weaviate-server {version}"
     started = time.monotonic()
-    deadline = None if timeout is None else started + timeout
     try:
         with log_path.open("wb") as log:
+            say(f"{what} with Go (the first build takes about 5 minutes; log: {log_path})")
             try:
                 _prepare_module(go, version, work, env, log)
-                proc = _run_step([go, "mod", "tidy"], cwd=work, env=env, log=log, deadline=deadline)
-                if proc.returncode == 0:
-                    proc = _run_step(build, cwd=work, env=env, log=log, deadline=deadline)
+                proc: subprocess.CompletedProcess[bytes] = subprocess.CompletedProcess([go], 0)
+                for step in (
+                    [go, "mod", "tidy"],
+                    [go, "build", "-v", "-o", str(built), _MODULE_PATH],
+                ):
+                    left = (
+                        None
+                        if timeout is None
+                        else max(1.0, timeout - (time.monotonic() - started))
+                    )
+                    proc = _run_reporting(
+                        step,
+                        log=log,
+                        log_path=log_path,
+                        env=env,
+                        cwd=work,
+                        timeout=left,
+                        say=say,
+                        what=what,
+                    )
+                    if proc.returncode != 0:
+                        break
             except subprocess.TimeoutExpired:
                 raise ServerStartError(
                     f"Building weaviate-server {version} took longer than {timeout} s.\n"

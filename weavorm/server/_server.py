@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from weavorm.engine.client import WeaviateClient
 
 import contextlib
+import math
 import os
 import shlex
 import shutil
@@ -95,9 +96,26 @@ def terminate_process(proc: subprocess.Popen[bytes], grace: float) -> None:
 
 
 def _validate_port(name: str, port: int | None) -> int | None:
-    if port is not None and not (1024 <= port <= 65535):
-        raise ConfigError(f"{name} must be in 1024-65535, not {port}", field=name, value=port)
+    if port is None:
+        return None
+    if isinstance(port, bool) or not isinstance(port, int) or not (1024 <= port <= 65535):
+        raise ConfigError(
+            f"{name} must be an integer in 1024-65535, not {port!r}", field=name, value=port
+        )
     return port
+
+
+def _validate_seconds(name: str, value: float) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ConfigError(
+            f"{name} must be a positive number of seconds, not {value!r}", field=name, value=value
+        )
+    return float(value)
 
 
 class WeaviateServer:
@@ -164,13 +182,21 @@ class WeaviateServer:
         reserve_ports(*(p for p in (http_port, grpc_port, gossip_port, data_port) if p))
         if raft_port:
             reserve_ports(raft_port, raft_port + 1)
-        if not hostname or any(c in hostname for c in ",: \t"):
+        if not isinstance(hostname, str) or not hostname or any(c in hostname for c in ",: \t"):
             raise ConfigError(f"invalid hostname {hostname!r}", field="hostname", value=hostname)
         self.hostname = hostname
         self.modules = parse_modules(modules)
+        if env is not None and not isinstance(env, Mapping):
+            raise ConfigError("env must be a mapping of str to str", field="env")
         self.env: dict[str, str | None] = dict(env or {})
-        self.startup_timeout = startup_timeout
-        self.stop_timeout = stop_timeout
+        for key, val in self.env.items():
+            if not isinstance(key, str) or not (val is None or isinstance(val, str)):
+                raise ConfigError(
+                    f"env must map names to strings, got a {type(val).__name__} for {key!r}",
+                    field="env",
+                )
+        self.startup_timeout = _validate_seconds("startup_timeout", startup_timeout)
+        self.stop_timeout = _validate_seconds("stop_timeout", stop_timeout)
         self._proc: subprocess.Popen[bytes] | None = None
         self._log_offset = 0
         self._reaper: weakref.finalize[Any, Any] | None = None

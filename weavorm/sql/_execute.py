@@ -52,11 +52,22 @@ def _rows(max_rows: Any) -> int:
 
 def _plan(sql: str, params: Any, allow_writes: bool) -> SelectPlan | DeletePlan:
     parse, select, _ = _frontend()
-    statement = parse.parse(sql)
-    plan: SelectPlan | DeletePlan = select.plan_statement(
-        statement, params, allow_writes=allow_writes
-    )
+    try:
+        statement = parse.parse(sql)
+        plan: SelectPlan | DeletePlan = select.plan_statement(
+            statement, params, allow_writes=allow_writes
+        )
+    except RecursionError:
+        raise _too_deep() from None
     return plan
+
+
+def _too_deep() -> SQLError:
+    return SQLError(
+        "the statement nests too deeply to compile (thousands of AND/OR terms or "
+        "parentheses); use IN (...) for many values of one column, or split the statement",
+        construct="nesting",
+    )
 
 
 def check(
@@ -104,7 +115,13 @@ def _fields_op(plan: SelectPlan | DeletePlan, use_models: bool) -> Op:
 def _compile_op(plan: SelectPlan | DeletePlan, sql: str, *, use_models: bool, max_rows: int) -> Op:
     _, _, compile_module = _frontend()
     fields = yield from _fields_op(plan, use_models)
-    return compile_module.compile_plan(plan, fields, sql=sql, max_rows=max_rows)
+    try:
+        compiled: CompiledSQL = compile_module.compile_plan(
+            plan, fields, sql=sql, max_rows=max_rows
+        )
+    except RecursionError:
+        raise _too_deep() from None
+    return compiled
 
 
 def compile_sql(
@@ -141,7 +158,10 @@ def compile_sql(
     else:
         raise SQLError("compile_sql() needs model= or schema=")
     rows = compile_module.MAX_ROWS if max_rows is None else _rows(max_rows)
-    compiled: CompiledSQL = compile_module.compile_plan(plan, fields, sql=sql, max_rows=rows)
+    try:
+        compiled: CompiledSQL = compile_module.compile_plan(plan, fields, sql=sql, max_rows=rows)
+    except RecursionError:
+        raise _too_deep() from None
     return compiled
 
 

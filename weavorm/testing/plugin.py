@@ -10,8 +10,9 @@ Installed with weavorm (entry point ``pytest11``). Fixtures:
     generative-ollama and backup-filesystem modules pointed at ``inference_server``.
     Set ``WEAVORM_TEST_URL`` (and ``WEAVORM_TEST_GRPC_URL``) to use a running server.
 ``weaviate_client`` / ``async_weaviate_client``
-    A client of that server. After each test every collection is dropped, so tests
-    are isolated from each other.
+    A client of that server. After each test the collections and aliases the test
+    created are dropped, so tests are isolated from each other (on the server the
+    plugin started itself: every collection and alias).
 ``weaviate_cluster``
     Session-scoped 3-node :class:`~weavorm.server.WeaviateCluster` (started on first use).
 ``collection_name``
@@ -19,6 +20,14 @@ Installed with weavorm (entry point ``pytest11``). Fixtures:
 
 When the server cannot start, tests that need it are skipped, except under
 ``CI=true`` (or ``WEAVORM_REQUIRE_SERVER=1``) where that is a failure.
+
+An external server (``WEAVORM_TEST_URL``) must be empty: a server that holds
+collections or aliases is refused (the tests needing it fail, naming what is there),
+because tests create and drop collections. To run against such a server anyway, opt in
+with ``WEAVORM_TEST_ALLOW_DIRTY=1`` or the ini option ``weavorm_allow_dirty = true``:
+then each test records the collections and aliases that exist before it and drops only
+the ones it created. Data a test writes into collections that existed before is not
+undone.
 """
 
 from __future__ import annotations
@@ -45,6 +54,25 @@ TEST_MODULES = (
     "generative-ollama",
     "backup-filesystem",
 )
+
+
+#: Environment variable that lets the tests use an external server holding other data.
+ALLOW_DIRTY_ENV = "WEAVORM_TEST_ALLOW_DIRTY"
+#: The ini option with the same meaning.
+ALLOW_DIRTY_INI = "weavorm_allow_dirty"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register the ``weavorm_allow_dirty`` ini option."""
+    parser.addini(
+        ALLOW_DIRTY_INI,
+        help=(
+            "allow WEAVORM_TEST_URL to name a server that holds other collections; tests "
+            "then drop only the collections and aliases they create"
+        ),
+        type="bool",
+        default=False,
+    )
 
 
 def _server_required() -> bool:
@@ -115,43 +143,87 @@ def weaviate_server(inference_server: InferenceServer) -> Iterator[Any]:
         server.stop()
 
 
-def _drop_all_collections(client: WeaviateClient) -> None:
+def _names(client: WeaviateClient) -> tuple[set[str], set[str]]:
+    """The collections and the aliases on the server."""
     reply = client.raw.request("GET", "/v1/schema")
-    for cls in (reply.json or {}).get("classes", []) or []:
-        client.raw.request("DELETE", f"/v1/schema/{cls['class']}", accept=frozenset({404}))
+    classes = {str(c["class"]) for c in (reply.json or {}).get("classes", []) or []}
     aliases = client.raw.request("GET", "/v1/aliases", accept=frozenset({404}))
-    for alias in (aliases.json or {}).get("aliases", []) or []:
-        client.raw.request("DELETE", f"/v1/aliases/{alias['alias']}", accept=frozenset({404}))
+    found = {str(a["alias"]) for a in (aliases.json or {}).get("aliases", []) or []}
+    return classes, found
+
+
+def _drop_collections(
+    client: WeaviateClient, keep: tuple[set[str], set[str]] | None = None
+) -> None:
+    """Drop every collection and alias, or only those not in ``keep``."""
+    classes, aliases = _names(client)
+    keep_classes, keep_aliases = keep or (set(), set())
+    for alias in sorted(aliases - keep_aliases):
+        client.raw.request("DELETE", f"/v1/aliases/{alias}", accept=frozenset({404}))
+    for name in sorted(classes - keep_classes):
+        client.raw.request("DELETE", f"/v1/schema/{name}", accept=frozenset({404}))
+
+
+def _allow_dirty(config: pytest.Config) -> bool:
+    env = os.environ.get(ALLOW_DIRTY_ENV, "").strip().lower()
+    return env in ("1", "true", "yes") or bool(config.getini(ALLOW_DIRTY_INI))
+
+
+def _check_external(client: WeaviateClient, url: str, config: pytest.Config) -> None:
+    classes, aliases = _names(client)
+    if (classes or aliases) and not _allow_dirty(config):
+        shown = ", ".join(sorted(classes | aliases)[:10])
+        more = len(classes | aliases) - 10
+        pytest.fail(
+            f"WEAVORM_TEST_URL={url} holds {len(classes)} collection(s) and {len(aliases)} "
+            f"alias(es) ({shown}{f', and {more} more' if more > 0 else ''}); the weavorm "
+            "test plugin creates and drops collections, so it refuses a server with other "
+            f"data. Use an empty server, or set {ALLOW_DIRTY_ENV}=1 (or the ini option "
+            f"{ALLOW_DIRTY_INI} = true) to run anyway: each test then drops only the "
+            "collections and aliases it created.",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")
-def _session_client(weaviate_server: Any) -> Iterator[WeaviateClient]:
+def _session_client(weaviate_server: Any, pytestconfig: pytest.Config) -> Iterator[WeaviateClient]:
     from weavorm.engine import connect
 
     client = connect(weaviate_server.url, grpc_url=weaviate_server.grpc_url)
     try:
+        if isinstance(weaviate_server, _External):
+            _check_external(client, weaviate_server.url, pytestconfig)
         yield client
     finally:
         client.close()
 
 
+def _before(weaviate_server: Any, client: WeaviateClient) -> tuple[set[str], set[str]] | None:
+    """What must survive the test: on an external server, what exists now."""
+    return _names(client) if isinstance(weaviate_server, _External) else None
+
+
 @pytest.fixture
-def weaviate_client(_session_client: WeaviateClient) -> Iterator[WeaviateClient]:
-    """A client of the session's server; every collection is dropped after the test."""
+def weaviate_client(
+    weaviate_server: Any, _session_client: WeaviateClient
+) -> Iterator[WeaviateClient]:
+    """A client of the session's server; collections the test created are dropped after it."""
+    keep = _before(weaviate_server, _session_client)
     yield _session_client
-    _drop_all_collections(_session_client)
+    _drop_collections(_session_client, keep)
 
 
 @pytest.fixture
 async def async_weaviate_client(
     weaviate_server: Any, _session_client: WeaviateClient
 ) -> AsyncIterator[AsyncWeaviateClient]:
-    """An async client of the session's server; collections are dropped after the test."""
+    """An async client of the session's server; the test's collections are dropped after it."""
     from weavorm.engine import connect_async
 
+    keep = _before(weaviate_server, _session_client)
     async with connect_async(weaviate_server.url, grpc_url=weaviate_server.grpc_url) as client:
         yield client
-    _drop_all_collections(_session_client)
+    _drop_collections(_session_client, keep)
 
 
 @pytest.fixture

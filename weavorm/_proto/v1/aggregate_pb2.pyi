@@ -31,7 +31,7 @@ class AggregateRequest(_message.Message):
             median: bool
             maximum: bool
             minimum: bool
-            def __init__(self, count: _Optional[bool] = ..., type: _Optional[bool] = ..., sum: _Optional[bool] = ..., mean: _Optional[bool] = ..., mode: _Optional[bool] = ..., median: _Optional[bool] = ..., maximum: _Optional[bool] = ..., minimum: _Optional[bool] = ...) -> None: ...
+            def __init__(self, count: bool = ..., type: bool = ..., sum: bool = ..., mean: bool = ..., mode: bool = ..., median: bool = ..., maximum: bool = ..., minimum: bool = ...) -> None: ...
         class Number(_message.Message):
             __slots__ = ("count", "type", "sum", "mean", "mode", "median", "maximum", "minimum")
             COUNT_FIELD_NUMBER: _ClassVar[int]
@@ -50,7 +50,7 @@ class AggregateRequest(_message.Message):
             median: bool
             maximum: bool
             minimum: bool
-            def __init__(self, count: _Optional[bool] = ..., type: _Optional[bool] = ..., sum: _Optional[bool] = ..., mean: _Optional[bool] = ..., mode: _Optional[bool] = ..., median: _Optional[bool] = ..., maximum: _Optional[bool] = ..., minimum: _Optional[bool] = ...) -> None: ...
+            def __init__(self, count: bool = ..., type: bool = ..., sum: bool = ..., mean: bool = ..., mode: bool = ..., median: bool = ..., maximum: bool = ..., minimum: bool = ...) -> None: ...
         class Text(_message.Message):
             __slots__ = ("count", "type", "top_occurences", "top_occurences_limit")
             COUNT_FIELD_NUMBER: _ClassVar[int]
@@ -61,7 +61,7 @@ class AggregateRequest(_message.Message):
             type: bool
             top_occurences: bool
             top_occurences_limit: int
-            def __init__(self, count: _Optional[bool] = ..., type: _Optional[bool] = ..., top_occurences: _Optional[bool] = ..., top_occurences_limit: _Optional[int] = ...) -> None: ...
+            def __init__(self, count: bool = ..., type: bool = ..., top_occurences: bool = ..., top_occurences_limit: _Optional[int] = ...) -> None: ...
         class Boolean(_message.Message):
             __slots__ = ("count", "type", "total_true", "total_false", "percentage_true", "percentage_false")
             COUNT_FIELD_NUMBER: _ClassVar[int]
@@ -76,7 +76,7 @@ class AggregateRequest(_message.Message):
             total_false: bool
             percentage_true: bool
             percentage_false: bool
-            def __init__(self, count: _Optional[bool] = ..., type: _Optional[bool] = ..., total_true: _Optional[bool] = ..., total_false: _Optional[bool] = ..., percentage_true: _Optional[bool] = ..., percentage_false: _Optional[bool] = ...) -> None: ...
+            def __init__(self, count: bool = ..., type: bool = ..., total_true: bool = ..., total_false: bool = ..., percentage_true: bool = ..., percentage_false: bool = ...) -> None: ...
         class Date(_message.Message):
             __slots__ = ("count", "type", "median", "mode", "maximum", "minimum")
             COUNT_FIELD_NUMBER: _ClassVar[int]
@@ -91,14 +91,14 @@ class AggregateRequest(_message.Message):
             mode: bool
             maximum: bool
             minimum: bool
-            def __init__(self, count: _Optional[bool] = ..., type: _Optional[bool] = ..., median: _Optional[bool] = ..., mode: _Optional[bool] = ..., maximum: _Optional[bool] = ..., minimum: _Optional[bool] = ...) -> None: ...
+            def __init__(self, count: bool = ..., type: bool = ..., median: bool = ..., mode: bool = ..., maximum: bool = ..., minimum: bool = ...) -> None: ...
         class Reference(_message.Message):
             __slots__ = ("type", "pointing_to")
             TYPE_FIELD_NUMBER: _ClassVar[int]
             POINTING_TO_FIELD_NUMBER: _ClassVar[int]
             type: bool
             pointing_to: bool
-            def __init__(self, type: _Optional[bool] = ..., pointing_to: _Optional[bool] = ...) -> None: ...
+            def __init__(self, type: bool = ..., pointing_to: bool = ...) -> None: ...
         PROPERTY_FIELD_NUMBER: _ClassVar[int]
         INT_FIELD_NUMBER: _ClassVar[int]
         NUMBER_FIELD_NUMBER: _ClassVar[int]
@@ -157,7 +157,7 @@ class AggregateRequest(_message.Message):
     near_depth: _base_search_pb2.NearDepthSearch
     near_thermal: _base_search_pb2.NearThermalSearch
     near_imu: _base_search_pb2.NearIMUSearch
-    def __init__(self, collection: _Optional[str] = ..., tenant: _Optional[str] = ..., objects_count: _Optional[bool] = ..., aggregations: _Optional[_Iterable[_Union[AggregateRequest.Aggregation, _Mapping]]] = ..., object_limit: _Optional[int] = ..., group_by: _Optional[_Union[AggregateRequest.GroupBy, _Mapping]] = ..., limit: _Optional[int] = ..., filters: _Optional[_Union[_base_pb2.Filters, _Mapping]] = ..., hybrid: _Optional[_Union[_base_search_pb2.Hybrid, _Mapping]] = ..., near_vector: _Optional[_Union[_base_search_pb2.NearVector, _Mapping]] = ..., near_object: _Optional[_Union[_base_search_pb2.NearObject, _Mapping]] = ..., near_text: _Optional[_Union[_base_search_pb2.NearTextSearch, _Mapping]] = ..., near_image: _Optional[_Union[_base_search_pb2.NearImageSearch, _Mapping]] = ..., near_audio: _Optional[_Union[_base_search_pb2.NearAudioSearch, _Mapping]] = ..., near_video: _Optional[_Union[_base_search_pb2.NearVideoSearch, _Mapping]] = ..., near_depth: _Optional[_Union[_base_search_pb2.NearDepthSearch, _Mapping]] = ..., near_thermal: _Optional[_Union[_base_search_pb2.NearThermalSearch, _Mapping]] = ..., near_imu: _Optional[_Union[_base_search_pb2.NearIMUSearch, _Mapping]] = ...) -> None: ...
+    def __init__(self, collection: _Optional[str] = ..., tenant: _Optional[str] = ..., objects_count: bool = ..., aggregations: _Optional[_Iterable[_Union[AggregateRequest.Aggregation, _Mapping]]] = ..., object_limit: _Optional[int] = ..., group_by: _Optional[_Union[AggregateRequest.GroupBy, _Mapping]] = ..., limit: _Optional[int] = ..., filters: _Optional[_Union[_base_pb2.Filters, _Mapping]] = ..., hybrid: _Optional[_Union[_base_search_pb2.Hybrid, _Mapping]] = ..., near_vector: _Optional[_Union[_base_search_pb2.NearVector, _Mapping]] = ..., near_object: _Optional[_Union[_base_search_pb2.NearObject, _Mapping]] = ..., near_text: _Optional[_Union[_base_search_pb2.NearTextSearch, _Mapping]] = ..., near_image: _Optional[_Union[_base_search_pb2.NearImageSearch, _Mapping]] = ..., near_audio: _Optional[_Union[_base_search_pb2.NearAudioSearch, _Mapping]] = ..., near_video: _Optional[_Union[_base_search_pb2.NearVideoSearch, _Mapping]] = ..., near_depth: _Optional[_Union[_base_search_pb2.NearDepthSearch, _Mapping]] = ..., near_thermal: _Optional[_Union[_base_search_pb2.NearThermalSearch, _Mapping]] = ..., near_imu: _Optional[_Union[_base_search_pb2.NearIMUSearch, _Mapping]] = ...) -> None: ...
 
 class AggregateReply(_message.Message):
     __slots__ = ("took", "single_result", "grouped_results")
@@ -310,7 +310,7 @@ class AggregateReply(_message.Message):
             booleans: _base_pb2.BooleanArray
             numbers: _base_pb2.NumberArray
             geo: _base_pb2.GeoCoordinatesFilter
-            def __init__(self, path: _Optional[_Iterable[str]] = ..., text: _Optional[str] = ..., int: _Optional[int] = ..., boolean: _Optional[bool] = ..., number: _Optional[float] = ..., texts: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ..., ints: _Optional[_Union[_base_pb2.IntArray, _Mapping]] = ..., booleans: _Optional[_Union[_base_pb2.BooleanArray, _Mapping]] = ..., numbers: _Optional[_Union[_base_pb2.NumberArray, _Mapping]] = ..., geo: _Optional[_Union[_base_pb2.GeoCoordinatesFilter, _Mapping]] = ...) -> None: ...
+            def __init__(self, path: _Optional[_Iterable[str]] = ..., text: _Optional[str] = ..., int: _Optional[int] = ..., boolean: bool = ..., number: _Optional[float] = ..., texts: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ..., ints: _Optional[_Union[_base_pb2.IntArray, _Mapping]] = ..., booleans: _Optional[_Union[_base_pb2.BooleanArray, _Mapping]] = ..., numbers: _Optional[_Union[_base_pb2.NumberArray, _Mapping]] = ..., geo: _Optional[_Union[_base_pb2.GeoCoordinatesFilter, _Mapping]] = ...) -> None: ...
         OBJECTS_COUNT_FIELD_NUMBER: _ClassVar[int]
         AGGREGATIONS_FIELD_NUMBER: _ClassVar[int]
         GROUPED_BY_FIELD_NUMBER: _ClassVar[int]

@@ -19,7 +19,7 @@ class GenerativeSearch(_message.Message):
         prompt: str
         debug: bool
         queries: _containers.RepeatedCompositeFieldContainer[GenerativeProvider]
-        def __init__(self, prompt: _Optional[str] = ..., debug: _Optional[bool] = ..., queries: _Optional[_Iterable[_Union[GenerativeProvider, _Mapping]]] = ...) -> None: ...
+        def __init__(self, prompt: _Optional[str] = ..., debug: bool = ..., queries: _Optional[_Iterable[_Union[GenerativeProvider, _Mapping]]] = ...) -> None: ...
     class Grouped(_message.Message):
         __slots__ = ("task", "properties", "queries", "debug")
         TASK_FIELD_NUMBER: _ClassVar[int]
@@ -30,7 +30,7 @@ class GenerativeSearch(_message.Message):
         properties: _base_pb2.TextArray
         queries: _containers.RepeatedCompositeFieldContainer[GenerativeProvider]
         debug: bool
-        def __init__(self, task: _Optional[str] = ..., properties: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ..., queries: _Optional[_Iterable[_Union[GenerativeProvider, _Mapping]]] = ..., debug: _Optional[bool] = ...) -> None: ...
+        def __init__(self, task: _Optional[str] = ..., properties: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ..., queries: _Optional[_Iterable[_Union[GenerativeProvider, _Mapping]]] = ..., debug: bool = ...) -> None: ...
     SINGLE_RESPONSE_PROMPT_FIELD_NUMBER: _ClassVar[int]
     GROUPED_RESPONSE_TASK_FIELD_NUMBER: _ClassVar[int]
     GROUPED_PROPERTIES_FIELD_NUMBER: _ClassVar[int]
@@ -44,7 +44,7 @@ class GenerativeSearch(_message.Message):
     def __init__(self, single_response_prompt: _Optional[str] = ..., grouped_response_task: _Optional[str] = ..., grouped_properties: _Optional[_Iterable[str]] = ..., single: _Optional[_Union[GenerativeSearch.Single, _Mapping]] = ..., grouped: _Optional[_Union[GenerativeSearch.Grouped, _Mapping]] = ...) -> None: ...
 
 class GenerativeProvider(_message.Message):
-    __slots__ = ("return_metadata", "anthropic", "anyscale", "aws", "cohere", "dummy", "mistral", "ollama", "openai", "google", "databricks", "friendliai", "nvidia", "xai", "contextualai", "deepseek")
+    __slots__ = ("return_metadata", "anthropic", "anyscale", "aws", "cohere", "dummy", "mistral", "ollama", "openai", "google", "databricks", "friendliai", "nvidia", "xai", "contextualai", "deepseek", "digitalocean", "meta")
     RETURN_METADATA_FIELD_NUMBER: _ClassVar[int]
     ANTHROPIC_FIELD_NUMBER: _ClassVar[int]
     ANYSCALE_FIELD_NUMBER: _ClassVar[int]
@@ -61,6 +61,8 @@ class GenerativeProvider(_message.Message):
     XAI_FIELD_NUMBER: _ClassVar[int]
     CONTEXTUALAI_FIELD_NUMBER: _ClassVar[int]
     DEEPSEEK_FIELD_NUMBER: _ClassVar[int]
+    DIGITALOCEAN_FIELD_NUMBER: _ClassVar[int]
+    META_FIELD_NUMBER: _ClassVar[int]
     return_metadata: bool
     anthropic: GenerativeAnthropic
     anyscale: GenerativeAnyscale
@@ -77,7 +79,9 @@ class GenerativeProvider(_message.Message):
     xai: GenerativeXAI
     contextualai: GenerativeContextualAI
     deepseek: GenerativeDeepseek
-    def __init__(self, return_metadata: _Optional[bool] = ..., anthropic: _Optional[_Union[GenerativeAnthropic, _Mapping]] = ..., anyscale: _Optional[_Union[GenerativeAnyscale, _Mapping]] = ..., aws: _Optional[_Union[GenerativeAWS, _Mapping]] = ..., cohere: _Optional[_Union[GenerativeCohere, _Mapping]] = ..., dummy: _Optional[_Union[GenerativeDummy, _Mapping]] = ..., mistral: _Optional[_Union[GenerativeMistral, _Mapping]] = ..., ollama: _Optional[_Union[GenerativeOllama, _Mapping]] = ..., openai: _Optional[_Union[GenerativeOpenAI, _Mapping]] = ..., google: _Optional[_Union[GenerativeGoogle, _Mapping]] = ..., databricks: _Optional[_Union[GenerativeDatabricks, _Mapping]] = ..., friendliai: _Optional[_Union[GenerativeFriendliAI, _Mapping]] = ..., nvidia: _Optional[_Union[GenerativeNvidia, _Mapping]] = ..., xai: _Optional[_Union[GenerativeXAI, _Mapping]] = ..., contextualai: _Optional[_Union[GenerativeContextualAI, _Mapping]] = ..., deepseek: _Optional[_Union[GenerativeDeepseek, _Mapping]] = ...) -> None: ...
+    digitalocean: GenerativeDigitalOcean
+    meta: GenerativeMeta
+    def __init__(self, return_metadata: bool = ..., anthropic: _Optional[_Union[GenerativeAnthropic, _Mapping]] = ..., anyscale: _Optional[_Union[GenerativeAnyscale, _Mapping]] = ..., aws: _Optional[_Union[GenerativeAWS, _Mapping]] = ..., cohere: _Optional[_Union[GenerativeCohere, _Mapping]] = ..., dummy: _Optional[_Union[GenerativeDummy, _Mapping]] = ..., mistral: _Optional[_Union[GenerativeMistral, _Mapping]] = ..., ollama: _Optional[_Union[GenerativeOllama, _Mapping]] = ..., openai: _Optional[_Union[GenerativeOpenAI, _Mapping]] = ..., google: _Optional[_Union[GenerativeGoogle, _Mapping]] = ..., databricks: _Optional[_Union[GenerativeDatabricks, _Mapping]] = ..., friendliai: _Optional[_Union[GenerativeFriendliAI, _Mapping]] = ..., nvidia: _Optional[_Union[GenerativeNvidia, _Mapping]] = ..., xai: _Optional[_Union[GenerativeXAI, _Mapping]] = ..., contextualai: _Optional[_Union[GenerativeContextualAI, _Mapping]] = ..., deepseek: _Optional[_Union[GenerativeDeepseek, _Mapping]] = ..., digitalocean: _Optional[_Union[GenerativeDigitalOcean, _Mapping]] = ..., meta: _Optional[_Union[GenerativeMeta, _Mapping]] = ...) -> None: ...
 
 class GenerativeAnthropic(_message.Message):
     __slots__ = ("base_url", "max_tokens", "model", "temperature", "top_k", "top_p", "stop_sequences", "images", "image_properties")
@@ -253,7 +257,7 @@ class GenerativeOpenAI(_message.Message):
     image_properties: _base_pb2.TextArray
     reasoning_effort: GenerativeOpenAI.ReasoningEffort
     verbosity: GenerativeOpenAI.Verbosity
-    def __init__(self, frequency_penalty: _Optional[float] = ..., max_tokens: _Optional[int] = ..., model: _Optional[str] = ..., n: _Optional[int] = ..., presence_penalty: _Optional[float] = ..., stop: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ..., temperature: _Optional[float] = ..., top_p: _Optional[float] = ..., base_url: _Optional[str] = ..., api_version: _Optional[str] = ..., resource_name: _Optional[str] = ..., deployment_id: _Optional[str] = ..., is_azure: _Optional[bool] = ..., images: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ..., image_properties: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ..., reasoning_effort: _Optional[_Union[GenerativeOpenAI.ReasoningEffort, str]] = ..., verbosity: _Optional[_Union[GenerativeOpenAI.Verbosity, str]] = ...) -> None: ...
+    def __init__(self, frequency_penalty: _Optional[float] = ..., max_tokens: _Optional[int] = ..., model: _Optional[str] = ..., n: _Optional[int] = ..., presence_penalty: _Optional[float] = ..., stop: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ..., temperature: _Optional[float] = ..., top_p: _Optional[float] = ..., base_url: _Optional[str] = ..., api_version: _Optional[str] = ..., resource_name: _Optional[str] = ..., deployment_id: _Optional[str] = ..., is_azure: bool = ..., images: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ..., image_properties: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ..., reasoning_effort: _Optional[_Union[GenerativeOpenAI.ReasoningEffort, str]] = ..., verbosity: _Optional[_Union[GenerativeOpenAI.Verbosity, str]] = ...) -> None: ...
 
 class GenerativeGoogle(_message.Message):
     __slots__ = ("frequency_penalty", "max_tokens", "model", "presence_penalty", "temperature", "top_k", "top_p", "stop_sequences", "api_endpoint", "project_id", "endpoint_id", "region", "images", "image_properties", "location")
@@ -313,7 +317,7 @@ class GenerativeDatabricks(_message.Message):
     stop: _base_pb2.TextArray
     temperature: float
     top_p: float
-    def __init__(self, endpoint: _Optional[str] = ..., model: _Optional[str] = ..., frequency_penalty: _Optional[float] = ..., log_probs: _Optional[bool] = ..., top_log_probs: _Optional[int] = ..., max_tokens: _Optional[int] = ..., n: _Optional[int] = ..., presence_penalty: _Optional[float] = ..., stop: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ..., temperature: _Optional[float] = ..., top_p: _Optional[float] = ...) -> None: ...
+    def __init__(self, endpoint: _Optional[str] = ..., model: _Optional[str] = ..., frequency_penalty: _Optional[float] = ..., log_probs: bool = ..., top_log_probs: _Optional[int] = ..., max_tokens: _Optional[int] = ..., n: _Optional[int] = ..., presence_penalty: _Optional[float] = ..., stop: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ..., temperature: _Optional[float] = ..., top_p: _Optional[float] = ...) -> None: ...
 
 class GenerativeFriendliAI(_message.Message):
     __slots__ = ("base_url", "model", "max_tokens", "temperature", "n", "top_p")
@@ -379,7 +383,7 @@ class GenerativeContextualAI(_message.Message):
     system_prompt: str
     avoid_commentary: bool
     knowledge: _base_pb2.TextArray
-    def __init__(self, model: _Optional[str] = ..., temperature: _Optional[float] = ..., top_p: _Optional[float] = ..., max_new_tokens: _Optional[int] = ..., system_prompt: _Optional[str] = ..., avoid_commentary: _Optional[bool] = ..., knowledge: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ...) -> None: ...
+    def __init__(self, model: _Optional[str] = ..., temperature: _Optional[float] = ..., top_p: _Optional[float] = ..., max_new_tokens: _Optional[int] = ..., system_prompt: _Optional[str] = ..., avoid_commentary: bool = ..., knowledge: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ...) -> None: ...
 
 class GenerativeDeepseek(_message.Message):
     __slots__ = ("base_url", "model", "temperature", "max_tokens", "frequency_penalty", "presence_penalty", "top_p", "stop")
@@ -400,6 +404,66 @@ class GenerativeDeepseek(_message.Message):
     top_p: float
     stop: _base_pb2.TextArray
     def __init__(self, base_url: _Optional[str] = ..., model: _Optional[str] = ..., temperature: _Optional[float] = ..., max_tokens: _Optional[int] = ..., frequency_penalty: _Optional[float] = ..., presence_penalty: _Optional[float] = ..., top_p: _Optional[float] = ..., stop: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ...) -> None: ...
+
+class GenerativeDigitalOcean(_message.Message):
+    __slots__ = ("base_url", "model", "temperature", "top_p", "max_tokens", "frequency_penalty", "presence_penalty", "stop")
+    BASE_URL_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    TEMPERATURE_FIELD_NUMBER: _ClassVar[int]
+    TOP_P_FIELD_NUMBER: _ClassVar[int]
+    MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    FREQUENCY_PENALTY_FIELD_NUMBER: _ClassVar[int]
+    PRESENCE_PENALTY_FIELD_NUMBER: _ClassVar[int]
+    STOP_FIELD_NUMBER: _ClassVar[int]
+    base_url: str
+    model: str
+    temperature: float
+    top_p: float
+    max_tokens: int
+    frequency_penalty: float
+    presence_penalty: float
+    stop: _base_pb2.TextArray
+    def __init__(self, base_url: _Optional[str] = ..., model: _Optional[str] = ..., temperature: _Optional[float] = ..., top_p: _Optional[float] = ..., max_tokens: _Optional[int] = ..., frequency_penalty: _Optional[float] = ..., presence_penalty: _Optional[float] = ..., stop: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ...) -> None: ...
+
+class GenerativeMeta(_message.Message):
+    __slots__ = ("base_url", "model", "temperature", "top_p", "max_tokens", "frequency_penalty", "presence_penalty", "reasoning_effort", "images", "image_properties")
+    class ReasoningEffort(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        REASONING_EFFORT_UNSPECIFIED: _ClassVar[GenerativeMeta.ReasoningEffort]
+        REASONING_EFFORT_NONE: _ClassVar[GenerativeMeta.ReasoningEffort]
+        REASONING_EFFORT_MINIMAL: _ClassVar[GenerativeMeta.ReasoningEffort]
+        REASONING_EFFORT_LOW: _ClassVar[GenerativeMeta.ReasoningEffort]
+        REASONING_EFFORT_MEDIUM: _ClassVar[GenerativeMeta.ReasoningEffort]
+        REASONING_EFFORT_HIGH: _ClassVar[GenerativeMeta.ReasoningEffort]
+        REASONING_EFFORT_XHIGH: _ClassVar[GenerativeMeta.ReasoningEffort]
+    REASONING_EFFORT_UNSPECIFIED: GenerativeMeta.ReasoningEffort
+    REASONING_EFFORT_NONE: GenerativeMeta.ReasoningEffort
+    REASONING_EFFORT_MINIMAL: GenerativeMeta.ReasoningEffort
+    REASONING_EFFORT_LOW: GenerativeMeta.ReasoningEffort
+    REASONING_EFFORT_MEDIUM: GenerativeMeta.ReasoningEffort
+    REASONING_EFFORT_HIGH: GenerativeMeta.ReasoningEffort
+    REASONING_EFFORT_XHIGH: GenerativeMeta.ReasoningEffort
+    BASE_URL_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    TEMPERATURE_FIELD_NUMBER: _ClassVar[int]
+    TOP_P_FIELD_NUMBER: _ClassVar[int]
+    MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    FREQUENCY_PENALTY_FIELD_NUMBER: _ClassVar[int]
+    PRESENCE_PENALTY_FIELD_NUMBER: _ClassVar[int]
+    REASONING_EFFORT_FIELD_NUMBER: _ClassVar[int]
+    IMAGES_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_PROPERTIES_FIELD_NUMBER: _ClassVar[int]
+    base_url: str
+    model: str
+    temperature: float
+    top_p: float
+    max_tokens: int
+    frequency_penalty: float
+    presence_penalty: float
+    reasoning_effort: GenerativeMeta.ReasoningEffort
+    images: _base_pb2.TextArray
+    image_properties: _base_pb2.TextArray
+    def __init__(self, base_url: _Optional[str] = ..., model: _Optional[str] = ..., temperature: _Optional[float] = ..., top_p: _Optional[float] = ..., max_tokens: _Optional[int] = ..., frequency_penalty: _Optional[float] = ..., presence_penalty: _Optional[float] = ..., reasoning_effort: _Optional[_Union[GenerativeMeta.ReasoningEffort, str]] = ..., images: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ..., image_properties: _Optional[_Union[_base_pb2.TextArray, _Mapping]] = ...) -> None: ...
 
 class GenerativeAnthropicMetadata(_message.Message):
     __slots__ = ("usage",)
@@ -432,7 +496,7 @@ class GenerativeCohereMetadata(_message.Message):
         version: str
         is_deprecated: bool
         is_experimental: bool
-        def __init__(self, version: _Optional[str] = ..., is_deprecated: _Optional[bool] = ..., is_experimental: _Optional[bool] = ...) -> None: ...
+        def __init__(self, version: _Optional[str] = ..., is_deprecated: bool = ..., is_experimental: bool = ...) -> None: ...
     class BilledUnits(_message.Message):
         __slots__ = ("input_tokens", "output_tokens", "search_units", "classifications")
         INPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
@@ -610,8 +674,38 @@ class GenerativeDeepseekMetadata(_message.Message):
     usage: GenerativeDeepseekMetadata.Usage
     def __init__(self, usage: _Optional[_Union[GenerativeDeepseekMetadata.Usage, _Mapping]] = ...) -> None: ...
 
+class GenerativeDigitalOceanMetadata(_message.Message):
+    __slots__ = ("usage",)
+    class Usage(_message.Message):
+        __slots__ = ("prompt_tokens", "completion_tokens", "total_tokens")
+        PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+        COMPLETION_TOKENS_FIELD_NUMBER: _ClassVar[int]
+        TOTAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
+        prompt_tokens: int
+        completion_tokens: int
+        total_tokens: int
+        def __init__(self, prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ...) -> None: ...
+    USAGE_FIELD_NUMBER: _ClassVar[int]
+    usage: GenerativeDigitalOceanMetadata.Usage
+    def __init__(self, usage: _Optional[_Union[GenerativeDigitalOceanMetadata.Usage, _Mapping]] = ...) -> None: ...
+
+class GenerativeMetaMetadata(_message.Message):
+    __slots__ = ("usage",)
+    class Usage(_message.Message):
+        __slots__ = ("prompt_tokens", "completion_tokens", "total_tokens")
+        PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+        COMPLETION_TOKENS_FIELD_NUMBER: _ClassVar[int]
+        TOTAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
+        prompt_tokens: int
+        completion_tokens: int
+        total_tokens: int
+        def __init__(self, prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ...) -> None: ...
+    USAGE_FIELD_NUMBER: _ClassVar[int]
+    usage: GenerativeMetaMetadata.Usage
+    def __init__(self, usage: _Optional[_Union[GenerativeMetaMetadata.Usage, _Mapping]] = ...) -> None: ...
+
 class GenerativeMetadata(_message.Message):
-    __slots__ = ("anthropic", "anyscale", "aws", "cohere", "dummy", "mistral", "ollama", "openai", "google", "databricks", "friendliai", "nvidia", "xai", "deepseek")
+    __slots__ = ("anthropic", "anyscale", "aws", "cohere", "dummy", "mistral", "ollama", "openai", "google", "databricks", "friendliai", "nvidia", "xai", "deepseek", "digitalocean", "meta")
     ANTHROPIC_FIELD_NUMBER: _ClassVar[int]
     ANYSCALE_FIELD_NUMBER: _ClassVar[int]
     AWS_FIELD_NUMBER: _ClassVar[int]
@@ -626,6 +720,8 @@ class GenerativeMetadata(_message.Message):
     NVIDIA_FIELD_NUMBER: _ClassVar[int]
     XAI_FIELD_NUMBER: _ClassVar[int]
     DEEPSEEK_FIELD_NUMBER: _ClassVar[int]
+    DIGITALOCEAN_FIELD_NUMBER: _ClassVar[int]
+    META_FIELD_NUMBER: _ClassVar[int]
     anthropic: GenerativeAnthropicMetadata
     anyscale: GenerativeAnyscaleMetadata
     aws: GenerativeAWSMetadata
@@ -640,7 +736,9 @@ class GenerativeMetadata(_message.Message):
     nvidia: GenerativeNvidiaMetadata
     xai: GenerativeXAIMetadata
     deepseek: GenerativeDeepseekMetadata
-    def __init__(self, anthropic: _Optional[_Union[GenerativeAnthropicMetadata, _Mapping]] = ..., anyscale: _Optional[_Union[GenerativeAnyscaleMetadata, _Mapping]] = ..., aws: _Optional[_Union[GenerativeAWSMetadata, _Mapping]] = ..., cohere: _Optional[_Union[GenerativeCohereMetadata, _Mapping]] = ..., dummy: _Optional[_Union[GenerativeDummyMetadata, _Mapping]] = ..., mistral: _Optional[_Union[GenerativeMistralMetadata, _Mapping]] = ..., ollama: _Optional[_Union[GenerativeOllamaMetadata, _Mapping]] = ..., openai: _Optional[_Union[GenerativeOpenAIMetadata, _Mapping]] = ..., google: _Optional[_Union[GenerativeGoogleMetadata, _Mapping]] = ..., databricks: _Optional[_Union[GenerativeDatabricksMetadata, _Mapping]] = ..., friendliai: _Optional[_Union[GenerativeFriendliAIMetadata, _Mapping]] = ..., nvidia: _Optional[_Union[GenerativeNvidiaMetadata, _Mapping]] = ..., xai: _Optional[_Union[GenerativeXAIMetadata, _Mapping]] = ..., deepseek: _Optional[_Union[GenerativeDeepseekMetadata, _Mapping]] = ...) -> None: ...
+    digitalocean: GenerativeDigitalOceanMetadata
+    meta: GenerativeMetaMetadata
+    def __init__(self, anthropic: _Optional[_Union[GenerativeAnthropicMetadata, _Mapping]] = ..., anyscale: _Optional[_Union[GenerativeAnyscaleMetadata, _Mapping]] = ..., aws: _Optional[_Union[GenerativeAWSMetadata, _Mapping]] = ..., cohere: _Optional[_Union[GenerativeCohereMetadata, _Mapping]] = ..., dummy: _Optional[_Union[GenerativeDummyMetadata, _Mapping]] = ..., mistral: _Optional[_Union[GenerativeMistralMetadata, _Mapping]] = ..., ollama: _Optional[_Union[GenerativeOllamaMetadata, _Mapping]] = ..., openai: _Optional[_Union[GenerativeOpenAIMetadata, _Mapping]] = ..., google: _Optional[_Union[GenerativeGoogleMetadata, _Mapping]] = ..., databricks: _Optional[_Union[GenerativeDatabricksMetadata, _Mapping]] = ..., friendliai: _Optional[_Union[GenerativeFriendliAIMetadata, _Mapping]] = ..., nvidia: _Optional[_Union[GenerativeNvidiaMetadata, _Mapping]] = ..., xai: _Optional[_Union[GenerativeXAIMetadata, _Mapping]] = ..., deepseek: _Optional[_Union[GenerativeDeepseekMetadata, _Mapping]] = ..., digitalocean: _Optional[_Union[GenerativeDigitalOceanMetadata, _Mapping]] = ..., meta: _Optional[_Union[GenerativeMetaMetadata, _Mapping]] = ...) -> None: ...
 
 class GenerativeReply(_message.Message):
     __slots__ = ("result", "debug", "metadata")

@@ -72,7 +72,7 @@ class SearchRequest(_message.Message):
     uses_123_api: bool
     uses_125_api: bool
     uses_127_api: bool
-    def __init__(self, collection: _Optional[str] = ..., tenant: _Optional[str] = ..., consistency_level: _Optional[_Union[_base_pb2.ConsistencyLevel, str]] = ..., properties: _Optional[_Union[PropertiesRequest, _Mapping]] = ..., metadata: _Optional[_Union[MetadataRequest, _Mapping]] = ..., group_by: _Optional[_Union[GroupBy, _Mapping]] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., autocut: _Optional[int] = ..., after: _Optional[str] = ..., sort_by: _Optional[_Iterable[_Union[SortBy, _Mapping]]] = ..., filters: _Optional[_Union[_base_pb2.Filters, _Mapping]] = ..., hybrid_search: _Optional[_Union[_base_search_pb2.Hybrid, _Mapping]] = ..., bm25_search: _Optional[_Union[_base_search_pb2.BM25, _Mapping]] = ..., near_vector: _Optional[_Union[_base_search_pb2.NearVector, _Mapping]] = ..., near_object: _Optional[_Union[_base_search_pb2.NearObject, _Mapping]] = ..., near_text: _Optional[_Union[_base_search_pb2.NearTextSearch, _Mapping]] = ..., near_image: _Optional[_Union[_base_search_pb2.NearImageSearch, _Mapping]] = ..., near_audio: _Optional[_Union[_base_search_pb2.NearAudioSearch, _Mapping]] = ..., near_video: _Optional[_Union[_base_search_pb2.NearVideoSearch, _Mapping]] = ..., near_depth: _Optional[_Union[_base_search_pb2.NearDepthSearch, _Mapping]] = ..., near_thermal: _Optional[_Union[_base_search_pb2.NearThermalSearch, _Mapping]] = ..., near_imu: _Optional[_Union[_base_search_pb2.NearIMUSearch, _Mapping]] = ..., generative: _Optional[_Union[_generative_pb2.GenerativeSearch, _Mapping]] = ..., rerank: _Optional[_Union[Rerank, _Mapping]] = ..., boost: _Optional[_Union[Boost, _Mapping]] = ..., uses_123_api: _Optional[bool] = ..., uses_125_api: _Optional[bool] = ..., uses_127_api: _Optional[bool] = ...) -> None: ...
+    def __init__(self, collection: _Optional[str] = ..., tenant: _Optional[str] = ..., consistency_level: _Optional[_Union[_base_pb2.ConsistencyLevel, str]] = ..., properties: _Optional[_Union[PropertiesRequest, _Mapping]] = ..., metadata: _Optional[_Union[MetadataRequest, _Mapping]] = ..., group_by: _Optional[_Union[GroupBy, _Mapping]] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., autocut: _Optional[int] = ..., after: _Optional[str] = ..., sort_by: _Optional[_Iterable[_Union[SortBy, _Mapping]]] = ..., filters: _Optional[_Union[_base_pb2.Filters, _Mapping]] = ..., hybrid_search: _Optional[_Union[_base_search_pb2.Hybrid, _Mapping]] = ..., bm25_search: _Optional[_Union[_base_search_pb2.BM25, _Mapping]] = ..., near_vector: _Optional[_Union[_base_search_pb2.NearVector, _Mapping]] = ..., near_object: _Optional[_Union[_base_search_pb2.NearObject, _Mapping]] = ..., near_text: _Optional[_Union[_base_search_pb2.NearTextSearch, _Mapping]] = ..., near_image: _Optional[_Union[_base_search_pb2.NearImageSearch, _Mapping]] = ..., near_audio: _Optional[_Union[_base_search_pb2.NearAudioSearch, _Mapping]] = ..., near_video: _Optional[_Union[_base_search_pb2.NearVideoSearch, _Mapping]] = ..., near_depth: _Optional[_Union[_base_search_pb2.NearDepthSearch, _Mapping]] = ..., near_thermal: _Optional[_Union[_base_search_pb2.NearThermalSearch, _Mapping]] = ..., near_imu: _Optional[_Union[_base_search_pb2.NearIMUSearch, _Mapping]] = ..., generative: _Optional[_Union[_generative_pb2.GenerativeSearch, _Mapping]] = ..., rerank: _Optional[_Union[Rerank, _Mapping]] = ..., boost: _Optional[_Union[Boost, _Mapping]] = ..., uses_123_api: bool = ..., uses_125_api: bool = ..., uses_127_api: bool = ...) -> None: ...
 
 class GroupBy(_message.Message):
     __slots__ = ("path", "number_of_groups", "objects_per_group")
@@ -90,7 +90,7 @@ class SortBy(_message.Message):
     PATH_FIELD_NUMBER: _ClassVar[int]
     ascending: bool
     path: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, ascending: _Optional[bool] = ..., path: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, ascending: bool = ..., path: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class MetadataRequest(_message.Message):
     __slots__ = ("uuid", "vector", "creation_time_unix", "last_update_time_unix", "distance", "certainty", "score", "explain_score", "is_consistent", "vectors", "query_profile")
@@ -116,7 +116,7 @@ class MetadataRequest(_message.Message):
     is_consistent: bool
     vectors: _containers.RepeatedScalarFieldContainer[str]
     query_profile: bool
-    def __init__(self, uuid: _Optional[bool] = ..., vector: _Optional[bool] = ..., creation_time_unix: _Optional[bool] = ..., last_update_time_unix: _Optional[bool] = ..., distance: _Optional[bool] = ..., certainty: _Optional[bool] = ..., score: _Optional[bool] = ..., explain_score: _Optional[bool] = ..., is_consistent: _Optional[bool] = ..., vectors: _Optional[_Iterable[str]] = ..., query_profile: _Optional[bool] = ...) -> None: ...
+    def __init__(self, uuid: bool = ..., vector: bool = ..., creation_time_unix: bool = ..., last_update_time_unix: bool = ..., distance: bool = ..., certainty: bool = ..., score: bool = ..., explain_score: bool = ..., is_consistent: bool = ..., vectors: _Optional[_Iterable[str]] = ..., query_profile: bool = ...) -> None: ...
 
 class PropertiesRequest(_message.Message):
     __slots__ = ("non_ref_properties", "ref_properties", "object_properties", "return_all_nonref_properties")
@@ -128,7 +128,7 @@ class PropertiesRequest(_message.Message):
     ref_properties: _containers.RepeatedCompositeFieldContainer[RefPropertiesRequest]
     object_properties: _containers.RepeatedCompositeFieldContainer[ObjectPropertiesRequest]
     return_all_nonref_properties: bool
-    def __init__(self, non_ref_properties: _Optional[_Iterable[str]] = ..., ref_properties: _Optional[_Iterable[_Union[RefPropertiesRequest, _Mapping]]] = ..., object_properties: _Optional[_Iterable[_Union[ObjectPropertiesRequest, _Mapping]]] = ..., return_all_nonref_properties: _Optional[bool] = ...) -> None: ...
+    def __init__(self, non_ref_properties: _Optional[_Iterable[str]] = ..., ref_properties: _Optional[_Iterable[_Union[RefPropertiesRequest, _Mapping]]] = ..., object_properties: _Optional[_Iterable[_Union[ObjectPropertiesRequest, _Mapping]]] = ..., return_all_nonref_properties: bool = ...) -> None: ...
 
 class ObjectPropertiesRequest(_message.Message):
     __slots__ = ("prop_name", "primitive_properties", "object_properties")
@@ -294,7 +294,7 @@ class MetadataResult(_message.Message):
     rerank_score: float
     rerank_score_present: bool
     vectors: _containers.RepeatedCompositeFieldContainer[_base_pb2.Vectors]
-    def __init__(self, id: _Optional[str] = ..., vector: _Optional[_Iterable[float]] = ..., creation_time_unix: _Optional[int] = ..., creation_time_unix_present: _Optional[bool] = ..., last_update_time_unix: _Optional[int] = ..., last_update_time_unix_present: _Optional[bool] = ..., distance: _Optional[float] = ..., distance_present: _Optional[bool] = ..., certainty: _Optional[float] = ..., certainty_present: _Optional[bool] = ..., score: _Optional[float] = ..., score_present: _Optional[bool] = ..., explain_score: _Optional[str] = ..., explain_score_present: _Optional[bool] = ..., is_consistent: _Optional[bool] = ..., generative: _Optional[str] = ..., generative_present: _Optional[bool] = ..., is_consistent_present: _Optional[bool] = ..., vector_bytes: _Optional[bytes] = ..., id_as_bytes: _Optional[bytes] = ..., rerank_score: _Optional[float] = ..., rerank_score_present: _Optional[bool] = ..., vectors: _Optional[_Iterable[_Union[_base_pb2.Vectors, _Mapping]]] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., vector: _Optional[_Iterable[float]] = ..., creation_time_unix: _Optional[int] = ..., creation_time_unix_present: bool = ..., last_update_time_unix: _Optional[int] = ..., last_update_time_unix_present: bool = ..., distance: _Optional[float] = ..., distance_present: bool = ..., certainty: _Optional[float] = ..., certainty_present: bool = ..., score: _Optional[float] = ..., score_present: bool = ..., explain_score: _Optional[str] = ..., explain_score_present: bool = ..., is_consistent: bool = ..., generative: _Optional[str] = ..., generative_present: bool = ..., is_consistent_present: bool = ..., vector_bytes: _Optional[bytes] = ..., id_as_bytes: _Optional[bytes] = ..., rerank_score: _Optional[float] = ..., rerank_score_present: bool = ..., vectors: _Optional[_Iterable[_Union[_base_pb2.Vectors, _Mapping]]] = ...) -> None: ...
 
 class PropertiesResult(_message.Message):
     __slots__ = ("ref_props", "target_collection", "metadata", "non_ref_props", "ref_props_requested")
@@ -308,7 +308,7 @@ class PropertiesResult(_message.Message):
     metadata: MetadataResult
     non_ref_props: _properties_pb2.Properties
     ref_props_requested: bool
-    def __init__(self, ref_props: _Optional[_Iterable[_Union[RefPropertiesResult, _Mapping]]] = ..., target_collection: _Optional[str] = ..., metadata: _Optional[_Union[MetadataResult, _Mapping]] = ..., non_ref_props: _Optional[_Union[_properties_pb2.Properties, _Mapping]] = ..., ref_props_requested: _Optional[bool] = ...) -> None: ...
+    def __init__(self, ref_props: _Optional[_Iterable[_Union[RefPropertiesResult, _Mapping]]] = ..., target_collection: _Optional[str] = ..., metadata: _Optional[_Union[MetadataResult, _Mapping]] = ..., non_ref_props: _Optional[_Union[_properties_pb2.Properties, _Mapping]] = ..., ref_props_requested: bool = ...) -> None: ...
 
 class RefPropertiesResult(_message.Message):
     __slots__ = ("properties", "prop_name")

@@ -12,6 +12,7 @@ from typing import Any
 
 from weavorm.engine._protocol.calls import Operation, http
 from weavorm.engine._protocol.ops_common import capitalize_first, reply_dict, require_name, segment
+from weavorm.engine._protocol.validate import check_collection_name
 
 __all__ = ["AliasReturn", "create", "delete", "exists", "get", "list_all", "update"]
 
@@ -35,7 +36,7 @@ def _alias(data: Mapping[str, Any]) -> AliasReturn:
 
 def _path(alias_name: str) -> str:
     name = capitalize_first(require_name(alias_name, "alias_name"))
-    return f"/v1/aliases/{segment(name, 'alias_name')}"
+    return f"/v1/aliases/{segment(check_collection_name(name, 'alias_name'), 'alias_name')}"
 
 
 def list_all(*, collection: str | None = None) -> Operation[dict[str, AliasReturn]]:

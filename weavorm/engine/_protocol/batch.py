@@ -185,6 +185,11 @@ class PendingObjects:
             )
         except ConfigError as exc:
             raise ConfigError(f"object {index}: {exc}", field=exc.field, value=exc.value) from exc
+        except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+            raise ConfigError(
+                f"object {index}: cannot be encoded ({type(exc).__name__}: {exc})",
+                field=f"objects[{index}]",
+            ) from exc
         self.messages.append(message)
         self.sizes.append(message.ByteSize())
         self.indexes.append(index)

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from weavorm.engine._protocol.calls import Operation, http
+from weavorm.engine._protocol.validate import check_collection_name, check_path_name
 from weavorm.errors import ConfigError, ConflictError, UnprocessableError
 
 __all__ = [
@@ -22,15 +23,14 @@ __all__ = [
 
 
 def _path(name: str) -> str:
-    if not isinstance(name, str) or not name:
-        raise ConfigError(f"collection name must be a non-empty string, got {name!r}", field="name")
-    return f"/v1/schema/{quote(name, safe='')}"
+    return f"/v1/schema/{quote(check_collection_name(name, 'collection name'), safe='')}"
 
 
 def create(class_json: dict[str, Any]) -> Operation[dict[str, Any]]:
     """``POST /v1/schema``; returns the class as the server stored it."""
     if not isinstance(class_json, dict) or not class_json.get("class"):
         raise ConfigError("a collection definition needs a 'class' name", field="class")
+    check_collection_name(class_json["class"], "class")
     try:
         reply = yield from http(
             "POST", "/v1/schema", operation="collections.create", json=class_json, idempotent=False
@@ -107,7 +107,7 @@ def update_shard(name: str, shard: str, status: str) -> Operation[dict[str, Any]
         raise ConfigError(f"shard status must be READY or READONLY, got {status!r}", field="status")
     reply = yield from http(
         "PUT",
-        _path(name) + f"/shards/{quote(shard, safe='')}",
+        _path(name) + f"/shards/{quote(check_path_name(shard, 'shard'), safe='')}",
         operation="collections.update_shard",
         json={"status": status},
     )

@@ -17,6 +17,21 @@ from weavorm.errors import ConfigError
 __all__ = ["Auth", "ConnectionConfig", "GrpcSettings", "Timeout", "build_config"]
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+#: Header values must be visible ASCII (and inner spaces/tabs): what both HTTP/1.1 and
+#: gRPC metadata carry unchanged.
+_HEADER_VALUE = re.compile(r"^([\x21-\x7e]([\x20-\x7e\t]*[\x21-\x7e])?)?$")
+_GRPC_HOST = re.compile(r"^[A-Za-z0-9._\-:%]+$")
+#: Credentials: visible ASCII without spaces (a key read from a file with its trailing
+#: newline is refused rather than sent, since it would be echoed back in errors).
+_SECRET_VALUE = re.compile(r"^[\x21-\x7e]+$")
+#: Header names whose values are credentials: redacted in repr/str.
+_SECRET_HEADER = re.compile(
+    r"key|token|auth|secret|password|passwd|cookie|session|credential|signature|bearer"
+    r"|jwt|private|access",
+    re.IGNORECASE,
+)
+#: Longest timeout accepted (30 days): beyond it timers overflow in the libraries below.
+MAX_SECONDS = 30 * 24 * 3600.0
 _RESERVED_HEADERS = frozenset({"authorization", "content-length", "host", "te", "content-type"})
 DEFAULT_GRPC_PORT = 50051
 #: Weaviate's default ``GRPC_MAX_MESSAGE_SIZE`` (used until ``/v1/meta`` says otherwise).
@@ -31,9 +46,13 @@ def _check_seconds(name: str, value: Any, *, allow_none: bool = False) -> None:
         or not isinstance(value, int | float)
         or not math.isfinite(value)
         or value <= 0
+        or value > MAX_SECONDS
     ):
         raise ConfigError(
-            f"{name} must be a positive number of seconds, got {value!r}", field=name, value=value
+            f"{name} must be a positive number of seconds (at most {MAX_SECONDS:.0f}), "
+            f"got {value!r}",
+            field=name,
+            value=value,
         )
 
 
@@ -69,6 +88,23 @@ class Timeout:
         _check_seconds("timeout", value)
         v = float(value)
         return cls(connect=v, read=v, write=v, pool=v, batch=max(v, 1.0))
+
+
+def _check_secret(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{field} must be a non-empty string", field=field)
+    if not _SECRET_VALUE.fullmatch(value):
+        raise ConfigError(
+            f"{field} holds whitespace, control or non-ASCII characters (a trailing "
+            "newline from a file?); strip it before passing it (the value is not shown)",
+            field=field,
+        )
+    return value
+
+
+def is_secret_header(name: str) -> bool:
+    """Whether header ``name`` looks like it carries a credential (api key, token...)."""
+    return bool(_SECRET_HEADER.search(name))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -133,17 +169,19 @@ class Auth:
 
     @classmethod
     def api_key(cls, key: str) -> Auth:
-        """An API key (Weaviate's ``AUTHENTICATION_APIKEY_*``)."""
-        if not isinstance(key, str) or not key.strip():
-            raise ConfigError("api_key must be a non-empty string", field="api_key")
-        return cls("api_key", key)
+        """An API key (Weaviate's ``AUTHENTICATION_APIKEY_*``).
+
+        Raises:
+            ConfigError: naming ``api_key`` (never showing the key) when it is empty or
+                holds anything but visible ASCII (a trailing newline, a space, a
+                non-ASCII character).
+        """
+        return cls("api_key", _check_secret(key, "api_key"))
 
     @classmethod
     def bearer_token(cls, token: str) -> Auth:
-        """An OIDC access token obtained elsewhere."""
-        if not isinstance(token, str) or not token.strip():
-            raise ConfigError("bearer_token must be a non-empty string", field="bearer_token")
-        return cls("bearer_token", token)
+        """An OIDC access token obtained elsewhere (same rules as :meth:`api_key`)."""
+        return cls("bearer_token", _check_secret(token, "bearer_token"))
 
     def header_value(self) -> str:
         """The ``Authorization`` header value."""
@@ -175,6 +213,11 @@ class ConnectionConfig:
         circuit: Circuit breaker of each transport, or None for none.
         grpc_fallback: ``"rest"``: while the gRPC circuit is open, run the gRPC calls
             that have a REST equivalent over REST (see ``docs/processes.md``).
+        allow_plaintext_grpc: Allow credentials over plaintext gRPC while REST uses
+            ``https://`` (refused by default: the key would travel unencrypted).
+
+    ``repr``/``str`` never show credentials: the values of headers whose names look
+    secret (``*key*``, ``*token*``, ``*auth*``, ``*secret*``, ...) are ``'***'``.
     """
 
     http_url: str
@@ -188,9 +231,32 @@ class ConnectionConfig:
     pool_size: int = 20
     grpc_max_message_size: int = DEFAULT_GRPC_MAX_MESSAGE
     skip_init_checks: bool = False
+    allow_plaintext_grpc: bool = False
     grpc: GrpcSettings = field(default_factory=GrpcSettings)
     circuit: CircuitBreaker | None = field(default_factory=CircuitBreaker)
     grpc_fallback: Literal["rest"] | None = None
+
+    def __repr__(self) -> str:
+        fields = (
+            f"http_url={self.http_url!r}",
+            f"grpc_host={self.grpc_host!r}",
+            f"grpc_port={self.grpc_port!r}",
+            f"grpc_secure={self.grpc_secure!r}",
+            f"auth={self.auth!r}",
+            f"headers={redact_headers(self.headers)!r}",
+            f"timeout={self.timeout!r}",
+            f"retry={self.retry!r}",
+            f"pool_size={self.pool_size!r}",
+            f"grpc_max_message_size={self.grpc_max_message_size!r}",
+            f"skip_init_checks={self.skip_init_checks!r}",
+            f"allow_plaintext_grpc={self.allow_plaintext_grpc!r}",
+            f"grpc={self.grpc!r}",
+            f"circuit={self.circuit!r}",
+            f"grpc_fallback={self.grpc_fallback!r}",
+        )
+        return f"ConnectionConfig({', '.join(fields)})"
+
+    __str__ = __repr__
 
     def __post_init__(self) -> None:
         _check_http_url(self.http_url)
@@ -240,6 +306,18 @@ class ConnectionConfig:
                 value=self.grpc_fallback,
             )
         _check_headers(self.headers)
+        if (
+            self.http_url.startswith("https://")
+            and not self.grpc_secure
+            and not self.allow_plaintext_grpc
+            and (self.auth is not None or any(is_secret_header(k) for k in self.headers))
+        ):
+            raise ConfigError(
+                "REST uses https:// but gRPC is plaintext, so the credentials would travel "
+                "unencrypted over gRPC; use grpcs://host:port, or pass "
+                "allow_plaintext_grpc=True to accept that",
+                field="grpc_url",
+            )
 
     @property
     def grpc_target(self) -> str:
@@ -265,6 +343,11 @@ class ConnectionConfig:
         return {k: "***" for k in self.base_headers()}
 
 
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """``headers`` with the values of secret-looking headers replaced by ``***``."""
+    return {k: "***" if is_secret_header(k) else v for k, v in headers.items()}
+
+
 def _check_port(name: str, port: Any) -> None:
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
         raise ConfigError(
@@ -277,7 +360,22 @@ def _check_port(name: str, port: Any) -> None:
 def _check_http_url(url: Any) -> None:
     if not isinstance(url, str) or not url:
         raise ConfigError(f"url must be a non-empty string, got {url!r}", field="url", value=url)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        has_userinfo = "@" in parts.netloc
+    except ValueError as exc:
+        raise ConfigError(f"url is not a valid URL ({exc})", field="url") from exc
+    if has_userinfo:
+        raise ConfigError(
+            "url must not carry credentials (user:password@host); use api_key= or "
+            "bearer_token= (the url is not shown)",
+            field="url",
+        )
+    if not url.isascii() or any(c.isspace() or ord(c) < 0x20 or c == "\x7f" for c in url):
+        raise ConfigError(
+            f"url must be ASCII without spaces or control characters, got {url!a}",
+            field="url",
+        )
     if parts.scheme not in ("http", "https"):
         raise ConfigError(
             f"url must start with http:// or https://, got {url!r}", field="url", value=url
@@ -286,6 +384,7 @@ def _check_http_url(url: Any) -> None:
         raise ConfigError(f"url has no host: {url!r}", field="url", value=url)
     try:
         port = parts.port
+        parts.hostname  # noqa: B018 - raises on a malformed host
     except ValueError as exc:
         raise ConfigError(f"url has an invalid port: {url!r}", field="url", value=url) from exc
     if port is not None:
@@ -300,7 +399,7 @@ def _check_headers(headers: Any) -> None:
     if not isinstance(headers, Mapping):
         raise ConfigError("headers must be a mapping of str to str", field="headers")
     for name, value in headers.items():
-        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
             raise ConfigError(f"invalid header name {name!r}", field="headers", value=name)
         if name.lower() in _RESERVED_HEADERS:
             raise ConfigError(
@@ -308,9 +407,10 @@ def _check_headers(headers: Any) -> None:
                 field="headers",
                 value=name,
             )
-        if not isinstance(value, str) or "\r" in value or "\n" in value:
+        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
             raise ConfigError(
-                f"header {name!r} must have a single-line string value",
+                f"header {name!r} must have a single-line value of visible ASCII "
+                "characters (the value is not shown)",
                 field="headers",
                 value=name,
             )
@@ -342,7 +442,17 @@ def _split_grpc_url(grpc_url: str) -> tuple[str, int, bool]:
             f"grpc_url has an invalid port: {grpc_url!r}", field="grpc_url", value=grpc_url
         ) from exc
     _check_port("grpc port", port)
-    return host.strip("[]"), port, secure
+    host = host.strip("[]")
+    if "@" in host:
+        raise ConfigError(
+            "grpc_url must not carry credentials (user@host); the url is not shown",
+            field="grpc_url",
+        )
+    if not _GRPC_HOST.fullmatch(host):
+        raise ConfigError(
+            f"grpc_url has an invalid host: {grpc_url!a}", field="grpc_url", value=grpc_url
+        )
+    return host, port, secure
 
 
 def build_config(
@@ -356,6 +466,7 @@ def build_config(
     retry: RetryPolicy | None = None,
     pool_size: int = 20,
     skip_init_checks: bool = False,
+    allow_plaintext_grpc: bool = False,
     environ: Mapping[str, str] | None = None,
     circuit: CircuitBreaker | Literal["default"] | None = "default",
     grpc_fallback: Literal["rest"] | None = None,
@@ -367,9 +478,15 @@ def build_config(
     port 50051.
 
     Raises:
-        ConfigError: naming the invalid setting.
+        ConfigError: naming the invalid setting (never showing a credential).
     """
     env = os.environ if environ is None else environ
+    if headers is not None:
+        _check_headers(headers)
+    if not isinstance(allow_plaintext_grpc, bool):
+        raise ConfigError(
+            "allow_plaintext_grpc must be True or False", field="allow_plaintext_grpc"
+        )
     if url is None:
         url = env.get("WEAVIATE_URL") or "http://localhost:8080"
         if grpc_url is None:
@@ -410,4 +527,5 @@ def build_config(
         skip_init_checks=skip_init_checks,
         circuit=CircuitBreaker() if circuit == "default" else circuit,
         grpc_fallback=grpc_fallback,
+        allow_plaintext_grpc=allow_plaintext_grpc,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from weavorm.engine._protocol.validate import check_collection_name, check_tenant_name
+from weavorm.engine.tenants_types import Tenant
 from weavorm.errors import ConfigError
 
 __all__ = ["CONSISTENCY_LEVELS", "CollectionContext", "ConsistencyLevel"]
@@ -29,10 +31,17 @@ class CollectionContext:
     consistency: str | None = None
     grpc_max_message_size: int = 104_858_000
 
-    def with_tenant(self, tenant: str | None) -> CollectionContext:
-        """A copy addressing ``tenant``."""
-        if tenant is not None and (not isinstance(tenant, str) or not tenant):
-            raise ConfigError(f"tenant must be a non-empty string, got {tenant!r}", field="tenant")
+    def __post_init__(self) -> None:
+        check_collection_name(self.name, "collection name")
+        if self.tenant is not None:
+            check_tenant_name(self.tenant)
+
+    def with_tenant(self, tenant: str | Tenant | None) -> CollectionContext:
+        """A copy addressing ``tenant`` (a name or a :class:`Tenant`)."""
+        if isinstance(tenant, Tenant):
+            tenant = tenant.name
+        if tenant is not None:
+            check_tenant_name(tenant)
         return replace(self, tenant=tenant)
 
     def with_consistency(self, level: str | None) -> CollectionContext:

@@ -26,6 +26,7 @@ from weavorm.engine._protocol.encode import (
     paused_gc,
     uuid_str,
 )
+from weavorm.engine._protocol.validate import check_property_name
 from weavorm.engine.types import (
     BatchReferenceResult,
     BatchResult,
@@ -59,6 +60,7 @@ def _object_path(ctx: CollectionContext, uuid: str) -> str:
 def _ref_path(ctx: CollectionContext, uuid: str, prop: str) -> str:
     if not isinstance(prop, str) or not prop:
         raise ConfigError(f"from_property must be a non-empty string, got {prop!r}")
+    check_property_name(prop, "from_property")
     return f"{_object_path(ctx, uuid)}/references/{quote(prop, safe='')}"
 
 

@@ -28,6 +28,7 @@ import contextlib
 import datetime as dt
 import gc
 import importlib
+import math
 import struct
 import sys
 import uuid as uuid_lib
@@ -35,9 +36,9 @@ from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from google.protobuf.struct_pb2 import NULL_VALUE, Value
-
+from weavorm._proto.google.protobuf.struct_pb2 import NULL_VALUE, Value
 from weavorm._proto.v1 import base_pb2, batch_pb2
+from weavorm.engine._protocol.validate import MAX_NESTING, f32_finite, text_problem
 from weavorm.engine.types import (
     GeoCoordinate,
     PhoneNumber,
@@ -155,15 +156,31 @@ def _numpy_like(value: Any) -> bool:
 
 def _as_numpy(value: Any) -> Any:
     numpy = sys.modules.get("numpy") or importlib.import_module("numpy")
-    return numpy.asarray(value, dtype="<f4")
+    with numpy.errstate(over="ignore", invalid="ignore"):  # beyond float32 -> inf, refused
+        return numpy.asarray(value, dtype="<f4")
+
+
+def _checked_f32(data: bytes, field: str) -> bytes:
+    if not f32_finite(data):
+        raise ConfigError(
+            f"{field} must hold only finite numbers within float32 range "
+            "(no NaN, no infinity, at most about 3.4e38)",
+            field=field,
+        )
+    return data
 
 
 def pack_vector(vector: Any, *, field: str = "vector") -> bytes:
     """One vector as little-endian float32 bytes.
 
     Raises:
-        ConfigError: ``vector`` is empty or not numeric.
+        ConfigError: ``vector`` is empty, not numeric, or holds NaN, infinity or a value
+            beyond float32 range.
     """
+    return _checked_f32(_pack_vector(vector, field), field)
+
+
+def _pack_vector(vector: Any, field: str) -> bytes:
     if isinstance(vector, array):
         if vector.typecode == "f":
             if not vector:
@@ -182,6 +199,10 @@ def pack_vector(vector: Any, *, field: str = "vector") -> bytes:
             )
         data: bytes = arr.tobytes()
         return data
+    if isinstance(vector, str | bytes | bytearray | Mapping) or not isinstance(vector, Sequence):
+        raise ConfigError(
+            f"{field} must be a sequence of numbers, got {type(vector).__name__}", field=field
+        )
     n = len(vector)
     if n == 0:
         raise ConfigError(f"{field} must not be empty", field=field)
@@ -192,6 +213,10 @@ def pack_vector(vector: Any, *, field: str = "vector") -> bytes:
         return packer.pack(*vector)
     except struct.error as exc:
         raise ConfigError(f"{field} must hold only numbers ({exc})", field=field) from exc
+    except OverflowError as exc:
+        raise ConfigError(
+            f"{field} holds a value beyond float32 range (at most about 3.4e38)", field=field
+        ) from exc
 
 
 def is_multi_vector(vector: Any) -> bool:
@@ -218,7 +243,7 @@ def pack_multi_vector(vectors: Any, *, field: str = "vector") -> bytes:
         if arr.ndim != 2 or arr.size == 0:
             raise ConfigError(f"{field} must be a non-empty 2-d array", field=field)
         head = struct.pack("<H", int(arr.shape[1]))
-        data: bytes = arr.tobytes()
+        data: bytes = _checked_f32(arr.tobytes(), field)
         return head + data
     rows = [pack_vector(v, field=field) for v in vectors]
     if not rows:
@@ -265,14 +290,22 @@ def encode_vectors(vector: Any) -> tuple[bytes, list[base_pb2.Vectors]]:
     return pack_vector(vector), []
 
 
-def _vector_list(value: Any) -> list[Any]:
+def _vector_list(value: Any, field: str) -> list[Any]:
+    if is_multi_vector(value):
+        pack_multi_vector(value, field=field)  # validates
+    else:
+        pack_vector(value, field=field)  # validates
+    return _plain_vector(value)
+
+
+def _plain_vector(value: Any) -> list[Any]:
     if _numpy_like(value):
         out: list[Any] = _as_numpy(value).tolist()
         return out
     if isinstance(value, array):
         return value.tolist()
     if is_multi_vector(value):
-        return [_vector_list(v) for v in value]
+        return [_plain_vector(v) for v in value]
     return [float(x) for x in value]
 
 
@@ -281,21 +314,30 @@ def encode_rest_vectors(vector: Any) -> dict[str, Any]:
     if vector is None:
         return {}
     if isinstance(vector, Mapping):
-        return {"vectors": {name: _vector_list(v) for name, v in vector.items()}}
+        return {
+            "vectors": {name: _vector_list(v, f"vector {name!r}") for name, v in vector.items()}
+        }
     if is_multi_vector(vector):
         raise ConfigError(
             "a multi-vector must be given by name, e.g. vector={'colbert': [[...], [...]]}",
             field="vector",
         )
-    return {"vector": _vector_list(vector)}
+    return {"vector": _vector_list(vector, "vector")}
 
 
 # -- REST properties -------------------------------------------------------------------
 
 
-def _check_name(name: Any, *, nested: bool) -> None:
+def _check_name(name: Any, *, nested: bool, field: str | None = None) -> None:
+    where = f" (in {field!r})" if field else ""
     if not isinstance(name, str) or not name:
-        raise ConfigError(f"property names must be non-empty strings, got {name!r}")
+        raise ConfigError(
+            f"property names must be non-empty strings, got {name!r}{where}", field=field
+        )
+    if not name.isascii():
+        problem = text_problem(name)
+        if problem is not None:
+            raise ConfigError(f"property name {name!r}{where} {problem}", field=field or name)
     if not nested and name in RESERVED_PROPERTIES:
         raise ConfigError(
             f"{name!r} is reserved for object metadata and cannot be a property "
@@ -304,39 +346,98 @@ def _check_name(name: Any, *, nested: bool) -> None:
         )
 
 
-def to_json_value(value: Any, *, field: str = "value") -> Any:
-    """A JSON-compatible form of one property value (see the module docstring)."""
-    if value is None or type(value) in (str, int, float, bool):
+def _nested_too_deep(field: str) -> ConfigError:
+    return ConfigError(
+        f"property {field!r} is nested more than {MAX_NESTING} levels deep",
+        field=field,
+    )
+
+
+def _cyclic(field: str) -> ConfigError:
+    return ConfigError(f"property {field!r} contains itself (a cyclic value)", field=field)
+
+
+def _bad_text(field: str, problem: str) -> ConfigError:
+    return ConfigError(f"property {field!r} {problem}", field=field)
+
+
+def _not_finite(field: str, value: Any) -> ConfigError:
+    return ConfigError(
+        f"property {field!r} must be a finite number, got {value!r} "
+        "(Weaviate stores neither NaN nor infinity)",
+        field=field,
+    )
+
+
+def to_json_value(
+    value: Any, *, field: str = "value", _depth: int = 0, _seen: frozenset[int] = frozenset()
+) -> Any:
+    """A JSON-compatible form of one property value (see the module docstring).
+
+    Raises:
+        ConfigError: a value that cannot be sent (naming ``field``): a type weavorm
+            does not know, text that is not valid UTF-8, a NaN or infinite number,
+            nesting deeper than :data:`~weavorm.engine._protocol.validate.MAX_NESTING`
+            or a value that contains itself.
+    """
+    kind = type(value)
+    if kind is str:
+        if not value.isascii():
+            problem = text_problem(value)
+            if problem is not None:
+                raise _bad_text(field, problem)
         return value
-    if isinstance(value, str | bool | int | float):
-        return value if not isinstance(value, bool) else bool(value)
+    if kind is float:
+        if not math.isfinite(value):
+            raise _not_finite(field, value)
+        return value
+    if value is None or kind is int or kind is bool:
+        return value
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str):
+        return to_json_value(str(value), field=field)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return to_json_value(float(value), field=field)
     if isinstance(value, dt.datetime | dt.date):
         return datetime_to_rfc3339(value)
     if isinstance(value, uuid_lib.UUID):
         return str(value)
     if isinstance(value, GeoCoordinate | PhoneNumber):
-        return value.to_json()
+        return to_json_value(value.to_json(), field=field)
     if isinstance(value, bytes | bytearray | memoryview):
         return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, Mapping):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            _check_name(key, nested=True)
-            out[key] = to_json_value(item, field=f"{field}.{key}")
-        return out
     if _numpy_like(value):
-        return value.tolist()
-    if isinstance(value, Sequence | set | frozenset):
-        return [to_json_value(item, field=field) for item in value]
+        return to_json_value(value.tolist(), field=field, _depth=_depth, _seen=_seen)
+    if isinstance(value, Mapping | Sequence | set | frozenset):
+        if _depth >= MAX_NESTING:
+            raise _nested_too_deep(field)
+        marker = id(value)
+        if marker in _seen:
+            raise _cyclic(field)
+        seen = _seen | {marker}
+        if isinstance(value, Mapping):
+            out: dict[str, Any] = {}
+            for key, item in value.items():
+                _check_name(key, nested=True, field=field)
+                out[key] = to_json_value(
+                    item, field=f"{field}.{key}", _depth=_depth + 1, _seen=seen
+                )
+            return out
+        return [to_json_value(item, field=field, _depth=_depth + 1, _seen=seen) for item in value]
     if hasattr(value, "item") and callable(value.item):  # numpy scalar
-        return value.item()
+        return to_json_value(value.item(), field=field)
     if hasattr(value, "latitude") and hasattr(value, "longitude"):  # e.g. a read result
-        return {"latitude": float(value.latitude), "longitude": float(value.longitude)}
+        return to_json_value(
+            {"latitude": float(value.latitude), "longitude": float(value.longitude)}, field=field
+        )
     if isinstance(getattr(value, "input", None), str) and hasattr(value, "default_country"):
         phone = {"input": value.input}
         if value.default_country:
             phone["defaultCountry"] = value.default_country
-        return phone
+        return to_json_value(phone, field=field)
     raise ConfigError(
         f"cannot send a value of type {type(value).__name__} for {field!r}",
         field=field,
@@ -409,7 +510,7 @@ def encode_rest_references(references: Mapping[str, Any] | None) -> dict[str, An
 
 
 def _set_struct_value(target: Value, value: Any, field: str) -> None:
-    converted = to_json_value(value, field=field)
+    converted = to_json_value(value, field=field, _depth=1)
     if isinstance(converted, dict):
         target.struct_value.update(converted)
     elif isinstance(converted, list):
@@ -432,56 +533,124 @@ def _pack_doubles(values: Sequence[float]) -> bytes:
     return packer.pack(*values)
 
 
-def _fill(target: Any, properties: Mapping[str, Any], *, nested: bool) -> None:
-    """Write ``properties`` into a ``Properties`` / ``ObjectPropertiesValue`` message."""
+def _fill(
+    target: Any,
+    properties: Mapping[str, Any],
+    *,
+    nested: bool,
+    path: str = "",
+    depth: int = 0,
+    seen: frozenset[int] = frozenset(),
+) -> None:
+    """Write ``properties`` into a ``Properties`` / ``ObjectPropertiesValue`` message.
+
+    ``path`` is the dotted name of the enclosing property (for messages), ``depth`` the
+    nesting level and ``seen`` the ids of the enclosing mappings (to refuse cycles).
+    """
     fields = target.non_ref_properties.fields
     for key, value in properties.items():
-        kind = type(value)
-        if kind is str:
-            fields[key].string_value = value
-        elif kind is float:
-            fields[key].number_value = value
-        elif kind is int:
-            if not -_MAX_EXACT <= value <= _MAX_EXACT:
-                raise ConfigError(
-                    f"property {key!r}: {value} does not survive the gRPC batch encoding "
-                    "(a double; exact only up to 2**53); use data.insert() (REST) for it",
-                    field=key,
-                    value=value,
-                )
-            fields[key].number_value = value
-        elif kind is bool:
-            fields[key].bool_value = value
-        elif kind is list or kind is tuple:
-            _fill_list(target, key, value)
-        elif value is None:
-            fields[key].null_value = NULL_VALUE
-        elif isinstance(value, Mapping):
-            _fill(target.object_properties.add(prop_name=key).value, _checked(value), nested=True)
-        elif isinstance(value, GeoCoordinate | PhoneNumber):
-            fields[key].struct_value.update(value.to_json())
-        elif isinstance(value, array) or (
-            _numpy_like(value) and int(getattr(value, "ndim", 0)) == 1
-        ):
-            _fill_list(target, key, value.tolist())
-        elif isinstance(value, Sequence | set | frozenset) and not isinstance(
-            value, str | bytes | bytearray | memoryview
-        ):
-            _fill_list(target, key, list(value))
-        else:
-            _set_struct_value(fields[key], value, key)
+        field = f"{path}.{key}" if path else key
+        try:
+            _fill_one(target, fields, key, value, field, depth, seen)
+        except UnicodeEncodeError:
+            _check_name(key, nested=True, field=path or None)
+            raise _bad_text(field, _text_problem_in(value)) from None
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, ConfigError):
+                raise
+            raise ConfigError(f"property {field!r} cannot be encoded: {exc}", field=field) from exc
         if not nested and key in RESERVED_PROPERTIES:
             _check_name(key, nested=False)
 
 
-def _checked(value: Mapping[str, Any]) -> Mapping[str, Any]:
+def _text_problem_in(value: Any) -> str:
+    if isinstance(value, str):
+        return text_problem(value) or "is not valid UTF-8"
+    if isinstance(value, Sequence):
+        for item in value:
+            if isinstance(item, str) and text_problem(item):
+                return text_problem(item) or ""
+    return "holds text that is not valid UTF-8 (a lone surrogate)"
+
+
+def _fill_one(
+    target: Any,
+    fields: Any,
+    key: str,
+    value: Any,
+    field: str,
+    depth: int,
+    seen: frozenset[int],
+) -> None:
+    kind = type(value)
+    if kind is str:
+        fields[key].string_value = value
+    elif kind is float:
+        if not math.isfinite(value):
+            raise _not_finite(field, value)
+        fields[key].number_value = value
+    elif kind is int:
+        if not -_MAX_EXACT <= value <= _MAX_EXACT:
+            raise ConfigError(
+                f"property {field!r}: {value} does not survive the gRPC batch encoding "
+                "(a double; exact only up to 2**53); use data.insert() (REST) for it",
+                field=field,
+                value=value,
+            )
+        fields[key].number_value = value
+    elif kind is bool:
+        fields[key].bool_value = value
+    elif kind is list or kind is tuple:
+        _fill_list(target, key, value, field, depth, seen)
+    elif value is None:
+        fields[key].null_value = NULL_VALUE
+    elif isinstance(value, Mapping):
+        inner = _enter(value, field, depth, seen)
+        _fill(
+            target.object_properties.add(prop_name=key).value,
+            _checked(value, field),
+            nested=True,
+            path=field,
+            depth=depth + 1,
+            seen=inner,
+        )
+    elif isinstance(value, GeoCoordinate | PhoneNumber):
+        fields[key].struct_value.update(to_json_value(value, field=field))
+    elif isinstance(value, array) or (_numpy_like(value) and int(getattr(value, "ndim", 0)) == 1):
+        _fill_list(target, key, value.tolist(), field, depth, seen)
+    elif isinstance(value, Sequence | set | frozenset) and not isinstance(
+        value, str | bytes | bytearray | memoryview
+    ):
+        _fill_list(target, key, list(value), field, depth, seen)
+    else:
+        _set_struct_value(fields[key], value, field)
+
+
+def _enter(value: Any, field: str, depth: int, seen: frozenset[int]) -> frozenset[int]:
+    """The ``seen`` set inside ``value``; refuses too deep or cyclic values."""
+    if depth >= MAX_NESTING:
+        raise _nested_too_deep(field)
+    marker = id(value)
+    if marker in seen:
+        raise _cyclic(field)
+    return seen | {marker}
+
+
+def _checked(value: Mapping[str, Any], field: str | None = None) -> Mapping[str, Any]:
     for key in value:
         if type(key) is not str or not key:
-            _check_name(key, nested=True)
+            _check_name(key, nested=True, field=field)
     return value
 
 
-def _fill_list(target: Any, key: str, values: Sequence[Any]) -> None:
+def _fill_list(
+    target: Any,
+    key: str,
+    values: Sequence[Any],
+    field: str,
+    depth: int = 0,
+    seen: frozenset[int] = frozenset(),
+) -> None:
     if not values:
         target.empty_list_props.append(key)
         return
@@ -499,26 +668,43 @@ def _fill_list(target: Any, key: str, values: Sequence[Any]) -> None:
             packed = _pack_doubles(values)
         except struct.error as exc:
             raise ConfigError(
-                f"property {key!r}: a number array must hold only numbers ({exc})", field=key
+                f"property {field!r}: a number array must hold only numbers ({exc})",
+                field=field,
             ) from exc
+        if not all(map(math.isfinite, values)):
+            raise _not_finite(field, next(v for v in values if not math.isfinite(v)))
         target.number_array_properties.add(prop_name=key, values_bytes=packed)
     elif isinstance(first, Mapping):
+        inner = _enter(values, field, depth, seen)
         holder = target.object_array_properties.add(prop_name=key)
         for item in values:
             if not isinstance(item, Mapping):
                 raise ConfigError(
-                    f"property {key!r}: an object array must hold only mappings", field=key
+                    f"property {field!r}: an object array must hold only mappings", field=field
                 )
-            _fill(holder.values.add(), _checked(item), nested=True)
+            _fill(
+                holder.values.add(),
+                _checked(_enter_item(item, field, depth, inner), field),
+                nested=True,
+                path=field,
+                depth=depth + 1,
+                seen=inner | {id(item)},
+            )
     else:
-        converted = [to_json_value(v, field=key) for v in values]
+        converted = [to_json_value(v, field=field, _depth=depth + 1, _seen=seen) for v in values]
         head = converted[0]
         if isinstance(head, str):
             target.text_array_properties.add(prop_name=key, values=converted)
         elif isinstance(head, bool | int | float):
-            _fill_list(target, key, converted)
+            _fill_list(target, key, converted, field, depth, seen)
         else:
             target.non_ref_properties.fields[key].list_value.extend(converted)
+
+
+def _enter_item(item: Mapping[str, Any], field: str, depth: int, seen: frozenset[int]) -> Any:
+    if id(item) in seen:
+        raise _cyclic(field)
+    return item
 
 
 def _fill_references(

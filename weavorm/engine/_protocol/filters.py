@@ -18,7 +18,7 @@ from weavorm.engine.filters import (
 )
 from weavorm.errors import QueryError
 
-__all__ = ["filter_to_grpc", "target_to_grpc"]
+__all__ = ["MAX_FILTER_DEPTH", "filter_to_grpc", "target_to_grpc"]
 
 _F = base_pb2.Filters
 
@@ -88,24 +88,40 @@ def _condition(cond: FilterCondition) -> base_pb2.Filters:
     return msg
 
 
-def filter_to_grpc(expr: FilterExpression) -> base_pb2.Filters:
+#: Deepest nesting of ``&``, ``|`` and ``~`` accepted in one filter; the server's
+#: protobuf decoder and Python's recursion limit both stop far below a few thousand.
+MAX_FILTER_DEPTH = 64
+
+
+def filter_to_grpc(expr: FilterExpression, *, _depth: int = 0) -> base_pb2.Filters:
     """The ``Filters`` message for a filter expression.
 
     Raises:
-        QueryError: ``expr`` is not a filter built with :class:`weavorm.engine.Filter`.
+        QueryError: ``expr`` is not a filter built with :class:`weavorm.engine.Filter`,
+            or it nests more than :data:`MAX_FILTER_DEPTH` levels of ``&``/``|``/``~``.
     """
     if isinstance(expr, FilterCondition):
         return _condition(expr)
+    if _depth >= MAX_FILTER_DEPTH:
+        raise QueryError(
+            f"filters nest more than {MAX_FILTER_DEPTH} levels of &, | and ~; "
+            "combine conditions with Filter.all_of / any_of (flat lists) instead"
+        )
+    inner = _depth + 1
     if isinstance(expr, FilterAnd):
         return base_pb2.Filters(
-            operator=_F.OPERATOR_AND, filters=[filter_to_grpc(f) for f in expr.filters]
+            operator=_F.OPERATOR_AND,
+            filters=[filter_to_grpc(f, _depth=inner) for f in expr.filters],
         )
     if isinstance(expr, FilterOr):
         return base_pb2.Filters(
-            operator=_F.OPERATOR_OR, filters=[filter_to_grpc(f) for f in expr.filters]
+            operator=_F.OPERATOR_OR,
+            filters=[filter_to_grpc(f, _depth=inner) for f in expr.filters],
         )
     if isinstance(expr, FilterNot):
-        return base_pb2.Filters(operator=_F.OPERATOR_NOT, filters=[filter_to_grpc(expr.filter)])
+        return base_pb2.Filters(
+            operator=_F.OPERATOR_NOT, filters=[filter_to_grpc(expr.filter, _depth=inner)]
+        )
     raise QueryError(
         f"filters must be built with weavorm.engine.Filter (e.g. "
         f"Filter.by_property('year').greater_than(2000)), got {expr!r}"

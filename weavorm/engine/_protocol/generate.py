@@ -439,7 +439,7 @@ def near_media(
 @documented(_RESULT)
 def bm25(
     ctx: CollectionContext,
-    query: str,
+    query: str | None,
     *,
     single_prompt: str | SinglePrompt | None = None,
     grouped_task: str | GroupedTask | None = None,
@@ -470,7 +470,7 @@ def bm25(
             grouped_properties=grouped_properties,
             generative_provider=generative_provider,
         ),
-        operator=("bm25_search", message),
+        operator=("bm25_search", message) if message is not None else None,
         limit=limit,
         offset=offset,
         auto_limit=auto_limit,
@@ -535,7 +535,7 @@ def hybrid(
             grouped_properties=grouped_properties,
             generative_provider=generative_provider,
         ),
-        operator=("hybrid_search", message),
+        operator=("hybrid_search", message) if message is not None else None,
         limit=limit,
         offset=offset,
         auto_limit=auto_limit,

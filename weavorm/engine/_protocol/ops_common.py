@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from weavorm.engine._protocol.calls import HttpReply
+from weavorm.engine._protocol.validate import check_path_name
 from weavorm.errors import ConfigError
 
 __all__ = [
@@ -45,8 +46,8 @@ def require_name(value: Any, field: str) -> str:
 
 
 def segment(value: Any, field: str) -> str:
-    """A validated, percent-encoded path segment."""
-    return quote(require_name(value, field), safe="")
+    """A validated, percent-encoded path segment (never ``.`` or ``..``)."""
+    return quote(check_path_name(value, field), safe="")
 
 
 def capitalize_first(name: str) -> str:

@@ -460,7 +460,7 @@ def near_media(
 @documented(_RESULT)
 def bm25(
     ctx: CollectionContext,
-    query: str,
+    query: str | None,
     *,
     query_properties: Sequence[str] | None = None,
     operator: BM25OperatorOptions | None = None,
@@ -481,7 +481,7 @@ def bm25(
     return search(
         ctx,
         "query.bm25",
-        operator=("bm25_search", message),
+        operator=("bm25_search", message) if message is not None else None,
         limit=limit,
         offset=offset,
         auto_limit=auto_limit,
@@ -536,7 +536,7 @@ def hybrid(
     return search(
         ctx,
         "query.hybrid",
-        operator=("hybrid_search", message),
+        operator=("hybrid_search", message) if message is not None else None,
         limit=limit,
         offset=offset,
         auto_limit=auto_limit,
@@ -549,6 +549,11 @@ def hybrid(
         return_properties=return_properties,
         return_references=return_references,
     )
+
+
+#: Objects per page of an iterator when ``cache_size`` is not given (the official
+#: client's default too).
+DEFAULT_CACHE_SIZE = 100
 
 
 class ObjectCursor:
@@ -567,9 +572,11 @@ class ObjectCursor:
         return_metadata: MetadataOption = None,
         return_properties: ReturnProperties | None = None,
         return_references: References = None,
-        cache_size: int = 100,
+        cache_size: int | None = None,
         after: UUID | str | None = None,
     ) -> None:
+        if cache_size is None:
+            cache_size = DEFAULT_CACHE_SIZE
         if isinstance(cache_size, bool) or not isinstance(cache_size, int) or cache_size < 1:
             raise QueryError(f"cache_size must be an integer >= 1, got {cache_size!r}")
         self._ctx = ctx

@@ -15,8 +15,7 @@ import uuid as uuid_lib
 from collections.abc import Callable
 from typing import Any
 
-from google.protobuf import struct_pb2
-
+from weavorm._proto.google.protobuf import struct_pb2
 from weavorm._proto.v1 import base_pb2, batch_delete_pb2, batch_pb2
 from weavorm.engine._protocol.calls import GrpcCall, HttpCall, HttpReply
 from weavorm.errors import ConfigError

@@ -16,6 +16,9 @@ from weavorm.errors import (
 
 __all__ = ["RetryPolicy"]
 
+#: Longest single wait accepted (one day); longer ones overflow the sleep timers.
+_MAX_BACKOFF = 86400.0
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RetryPolicy:
@@ -57,7 +60,11 @@ class RetryPolicy:
     unreached_attempts: int = 4
 
     def __post_init__(self) -> None:
-        if not isinstance(self.max_attempts, int) or self.max_attempts < 1:
+        if (
+            isinstance(self.max_attempts, bool)
+            or not isinstance(self.max_attempts, int)
+            or self.max_attempts < 1
+        ):
             raise ConfigError(
                 f"retry max_attempts must be an integer >= 1, got {self.max_attempts!r}",
                 field="retry.max_attempts",
@@ -65,9 +72,15 @@ class RetryPolicy:
             )
         for name in ("initial_backoff", "max_backoff"):
             value = getattr(self, name)
-            if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+                or not 0 <= value <= _MAX_BACKOFF
+            ):
                 raise ConfigError(
-                    f"retry {name} must be a finite number of seconds >= 0, got {value!r}",
+                    f"retry {name} must be a number of seconds between 0 and "
+                    f"{_MAX_BACKOFF:.0f}, got {value!r}",
                     field=f"retry.{name}",
                     value=value,
                 )
@@ -94,13 +107,22 @@ class RetryPolicy:
                 field="retry.budget",
                 value=budget,
             )
-        if not isinstance(self.multiplier, int | float) or self.multiplier < 1:
+        if (
+            isinstance(self.multiplier, bool)
+            or not isinstance(self.multiplier, int | float)
+            or not math.isfinite(self.multiplier)
+            or self.multiplier < 1
+        ):
             raise ConfigError(
-                f"retry multiplier must be >= 1, got {self.multiplier!r}",
+                f"retry multiplier must be a finite number >= 1, got {self.multiplier!r}",
                 field="retry.multiplier",
                 value=self.multiplier,
             )
-        if not isinstance(self.jitter, int | float) or not 0 <= self.jitter <= 1:
+        if (
+            isinstance(self.jitter, bool)
+            or not isinstance(self.jitter, int | float)
+            or not 0 <= self.jitter <= 1
+        ):
             raise ConfigError(
                 f"retry jitter must be between 0 and 1, got {self.jitter!r}",
                 field="retry.jitter",

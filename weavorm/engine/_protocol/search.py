@@ -8,6 +8,7 @@ Invalid input raises :class:`~weavorm.errors.QueryError` before anything is sent
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
@@ -19,6 +20,7 @@ from weavorm._proto.v1 import base_pb2, base_search_pb2, generative_pb2, search_
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._protocol.filters import filter_to_grpc
 from weavorm.engine._protocol.media import MediaInput, to_base64
+from weavorm.engine._protocol.validate import text_problem
 from weavorm.engine._protocol.vectors import to_vectors_message
 from weavorm.engine.boost import BoostCurve, BoostModifier, BoostSpec
 from weavorm.engine.filters import FilterExpression
@@ -111,6 +113,8 @@ def _float(where: str, value: object) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise QueryError(f"{where} must be a number, got {value!r}")
+    if not math.isfinite(float(value)):
+        raise QueryError(f"{where} must be a finite number, got {value!r}")
     return float(value)
 
 
@@ -260,11 +264,15 @@ def targets_message(
                 f"vectors given for {sorted(set(vector_names))}"
             )
         if join.weights:
-            targets = list(join.target_vectors)
-            weights = [
-                base_search_pb2.WeightsForTarget(target=t, weight=w)
-                for t, w in zip(join.target_vectors, join.weights, strict=True)
-            ]
+            # Like the official client, targets and weights follow the order of the
+            # vectors given (the server pairs them by position).
+            by_name: dict[str, list[float]] = {}
+            for t, w in zip(join.target_vectors, join.weights, strict=True):
+                by_name.setdefault(t, []).append(w)
+            order = list(dict.fromkeys(vector_names)) if vector_names is not None else by_name
+            pairs = [(t, w) for t in order for w in by_name[t]]
+            targets = [t for t, _ in pairs]
+            weights = [base_search_pb2.WeightsForTarget(target=t, weight=w) for t, w in pairs]
         else:
             targets = list(vector_names) if vector_names is not None else list(join.target_vectors)
             weights = []
@@ -357,7 +365,14 @@ def _texts(where: str, query: object) -> list[str]:
         or not all(isinstance(q, str) and q for q in items)
     ):
         raise QueryError(f"{where} must be a non-empty text or list of texts, got {query!r}")
-    return list(items)
+    return [_text(where, q) for q in items]
+
+
+def _text(where: str, value: str) -> str:
+    problem = text_problem(value)
+    if problem is not None:
+        raise QueryError(f"{where} {problem}")
+    return value
 
 
 def near_text_message(
@@ -442,16 +457,18 @@ def _operator(where: str, value: BM25OperatorOptions | None) -> Any:
 
 
 def bm25_message(
-    query: str,
+    query: str | None,
     *,
     query_properties: Sequence[str] | None = None,
     operator: BM25OperatorOptions | None = None,
-) -> base_search_pb2.BM25:
-    """``BM25`` keyword search."""
+) -> base_search_pb2.BM25 | None:
+    """``BM25`` keyword search; None for a None query (every object, score 0)."""
+    if query is None:
+        return None
     if not isinstance(query, str):
         raise QueryError(f"bm25 query must be a string, got {query!r}")
     return base_search_pb2.BM25(
-        query=query,
+        query=_text("bm25 query", query),
         properties=[]
         if query_properties is None
         else _strings("query_properties", query_properties),
@@ -470,16 +487,20 @@ def hybrid_message(
     bm25_operator: BM25OperatorOptions | None = None,
     target_vector: TargetVector | None = None,
     diversity_selection: MMR | None = None,
-) -> base_search_pb2.Hybrid:
-    """``Hybrid`` search: keyword ``query`` fused with a vector search."""
+) -> base_search_pb2.Hybrid | None:
+    """``Hybrid`` search: keyword ``query`` fused with a vector search.
+
+    With neither a query nor a vector there is no search (None): every object matches,
+    with score 0, as with the official client.
+    """
     if query is not None and not isinstance(query, str):
         raise QueryError(f"hybrid query must be a string or None, got {query!r}")
     if query is None and vector is None:
-        raise QueryError("hybrid needs a query, a vector, or both")
+        return None
     if query is None:
         alpha = 1.0
     msg = base_search_pb2.Hybrid(
-        query=query or "",
+        query=_text("hybrid query", query) if query else "",
         properties=[]
         if query_properties is None
         else _strings("query_properties", query_properties),
@@ -632,7 +653,9 @@ def build_request(
     if offset is not None:
         req.offset = _uint("offset", offset)
     if auto_limit is not None:
-        req.autocut = _uint("auto_limit", auto_limit, allow_zero=False)
+        autocut = _uint("auto_limit", auto_limit)
+        if autocut:  # 0 means off, as in the official client
+            req.autocut = autocut
     if after is not None:
         req.after = _uuid("after", after)
     if filters is not None:

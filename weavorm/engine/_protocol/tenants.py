@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from weavorm._proto.v1 import tenants_pb2
 from weavorm.engine._protocol.calls import Operation, grpc, http
+from weavorm.engine._protocol.validate import check_collection_name, check_tenant_name
 from weavorm.engine.tenants_types import (
     CREATE_STATUSES,
     UPDATE_STATUSES,
@@ -61,11 +62,13 @@ _PROTO_STATUS: dict[int, TenantActivityStatus] = {
 
 
 def _collection_path(collection: str) -> str:
-    if not isinstance(collection, str) or not collection:
-        raise ConfigError(
-            f"collection name must be a non-empty string, got {collection!r}", field="name"
-        )
+    check_collection_name(collection, "collection name")
     return f"/v1/schema/{quote(collection, safe='')}/tenants"
+
+
+def _tenant_path(collection: str, tenant: TenantInput) -> str:
+    name = check_tenant_name(_name(tenant, "tenant"))
+    return f"{_collection_path(collection)}/{quote(name, safe='')}"
 
 
 def _as_list(tenants: Any, field: str) -> list[Any]:
@@ -216,7 +219,7 @@ def get_by_names(collection: str, tenants: Sequence[TenantInput]) -> Operation[d
 
 def get_by_name(collection: str, tenant: TenantInput) -> Operation[Tenant | None]:
     """``GET /v1/schema/{collection}/tenants/{name}``; None when it does not exist."""
-    path = f"{_collection_path(collection)}/{quote(_name(tenant, 'tenant'), safe='')}"
+    path = _tenant_path(collection, tenant)
     reply = yield from http("GET", path, operation="tenants.get_by_name", accept=frozenset({404}))
     if reply.status == 404:
         return None
@@ -225,6 +228,6 @@ def get_by_name(collection: str, tenant: TenantInput) -> Operation[Tenant | None
 
 def exists(collection: str, tenant: TenantInput) -> Operation[bool]:
     """``HEAD /v1/schema/{collection}/tenants/{name}``."""
-    path = f"{_collection_path(collection)}/{quote(_name(tenant, 'tenant'), safe='')}"
+    path = _tenant_path(collection, tenant)
     reply = yield from http("HEAD", path, operation="tenants.exists", accept=frozenset({404}))
     return reply.status == 200

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from weavorm.engine._protocol.calls import Operation, http
 from weavorm.engine._protocol.ops_common import capitalize_first, reply_dict, require_name, segment
+from weavorm.engine._protocol.validate import check_property_name
 from weavorm.errors import ConfigError
 
 __all__ = [
@@ -130,7 +131,7 @@ def for_property(collection: str, property_name: str, text: str) -> Operation[To
     if not isinstance(text, str):
         raise ConfigError(f"text must be a string, got {type(text).__name__}", field="text")
     name = segment(capitalize_first(require_name(collection, "collection")), "collection")
-    prop = segment(property_name, "property_name")
+    prop = segment(check_property_name(property_name, "property_name"), "property_name")
     reply = yield from http(
         "POST",
         f"/v1/schema/{name}/properties/{prop}/tokenize",

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from weavorm._proto.v1 import base_pb2
+from weavorm.engine._protocol.validate import f32_finite
 from weavorm.errors import QueryError
 
 __all__ = [
@@ -51,17 +52,36 @@ def is_multi_vector(vector: Any) -> bool:
     return _is_row(vector[0])
 
 
+def _finite(data: bytes, where: str) -> bytes:
+    if not f32_finite(data):
+        raise QueryError(
+            f"{where}: the vector must hold only finite numbers within float32 range "
+            "(no NaN, no infinity, at most about 3.4e38)"
+        )
+    return data
+
+
+def _f32_bytes(array_like: Any) -> bytes:
+    numpy = sys.modules.get("numpy")
+    if numpy is None:  # pragma: no cover - array-likes other than numpy
+        data: bytes = array_like.astype("<f4").tobytes()
+        return data
+    with numpy.errstate(over="ignore", invalid="ignore"):  # beyond float32 -> inf, refused
+        out: bytes = array_like.astype("<f4").tobytes()
+    return out
+
+
 def pack_single(vector: Any, *, where: str = "vector") -> bytes:
     """Little-endian float32 bytes of one vector.
 
     Raises:
-        QueryError: ``vector`` is empty or not a sequence of numbers.
+        QueryError: ``vector`` is empty, not a sequence of numbers, or holds NaN,
+            infinity or a value beyond float32 range.
     """
     if _is_array_like(vector):
         if vector.ndim != 1 or vector.size == 0:
             raise QueryError(f"{where}: expected a non-empty 1-D vector, got shape {vector.shape}")
-        data: bytes = vector.astype("<f4").tobytes()
-        return data
+        return _finite(_f32_bytes(vector), where)
     if isinstance(vector, str | bytes | bytearray) or not isinstance(vector, Sequence):
         raise QueryError(f"{where}: expected a list of numbers, got {type(vector).__name__}")
     try:
@@ -72,7 +92,7 @@ def pack_single(vector: Any, *, where: str = "vector") -> bytes:
         raise QueryError(f"{where}: the vector is empty")
     if _BIG_ENDIAN:  # pragma: no cover - little-endian hosts
         packed.byteswap()
-    return packed.tobytes()
+    return _finite(packed.tobytes(), where)
 
 
 def pack_multi(vectors: Any, *, where: str = "vector") -> bytes:
@@ -84,7 +104,7 @@ def pack_multi(vectors: Any, *, where: str = "vector") -> bytes:
     if _is_array_like(vectors):
         if vectors.ndim != 2 or vectors.size == 0:
             raise QueryError(f"{where}: expected a non-empty 2-D array, got {vectors.shape}")
-        body: bytes = vectors.astype("<f4").tobytes()
+        body: bytes = _finite(_f32_bytes(vectors), where)
         return _UINT16.pack(int(vectors.shape[1])) + body
     rows = list(vectors)
     if not rows:

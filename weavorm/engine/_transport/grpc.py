@@ -144,19 +144,19 @@ class _Channel:
 
     def __init__(self, channel: Any) -> None:
         self.channel = channel
-        self.methods: dict[str, Any] = {}
+        self.methods: dict[tuple[str, type[Message]], Any] = {}
         self.inflight = 0
         self.retired = False
 
     def method(self, call: GrpcCall) -> Any:
-        fn = self.methods.get(call.path)
+        fn = self.methods.get((call.path, call.reply_type))
         if fn is None:
             fn = self.channel.unary_unary(
                 call.path,
                 request_serializer=_serialize,
                 response_deserializer=call.reply_type.FromString,
             )
-            self.methods[call.path] = fn
+            self.methods[(call.path, call.reply_type)] = fn
         return fn
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import types
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, get_args, get_origin
 from uuid import UUID
 
 from weavorm.engine._protocol.context import CollectionContext
@@ -60,6 +61,11 @@ class _Entry:
 _IMMUTABLE = (str, int, float, bool, bytes, UUID, dt.datetime, type(None))
 
 
+def _ref_copy(ref: Any) -> Any:
+    """A new :class:`Ref` to the same target (compares equal by id, keeps the loaded object)."""
+    return type(ref)(ref.id, obj=ref._obj, collection=ref.collection)
+
+
 def _value_snapshot(value: Any) -> Any:
     """A cheap comparable copy: immutables as they are, sequences as tuples."""
     from weavorm.odm.refs import Ref
@@ -67,10 +73,10 @@ def _value_snapshot(value: Any) -> Any:
     if isinstance(value, _IMMUTABLE):
         return value
     if isinstance(value, Ref):
-        return ("ref", value.id)
+        return _ref_copy(value)
     if isinstance(value, list | tuple):
         if value and isinstance(value[0], Ref):
-            return tuple(("ref", r.id) for r in value)
+            return tuple(_ref_copy(r) if isinstance(r, Ref) else r for r in value)
         if not value or isinstance(value[0], _IMMUTABLE):
             return tuple(value)
         return tuple(_value_snapshot(v) for v in value)
@@ -112,24 +118,56 @@ def changed_fields(obj: Model, before: dict[str, Any]) -> frozenset[str]:
     return frozenset(k for k in set(now) | set(before) if now.get(k) != before.get(k))
 
 
-def _restore(obj: Model, name: str, saved: Any) -> None:
-    """Put a snapshotted value back (references are left as they are)."""
-    if (
-        isinstance(saved, tuple)
-        and saved
-        and isinstance(saved[0], tuple)
-        and saved[0][:1] == ("ref",)
-    ):
-        return
-    if isinstance(saved, tuple) and saved[:1] == ("ref",):
-        return
-    current = obj.__dict__.get(name)
-    if isinstance(saved, tuple) and not isinstance(current, tuple):
-        obj.__dict__[name] = [list(v) if isinstance(v, tuple) else v for v in saved]
-    elif isinstance(saved, frozenset) and isinstance(current, set):
-        obj.__dict__[name] = set(saved)
-    else:
-        obj.__dict__[name] = copy.deepcopy(saved)
+_CONTAINERS: dict[tuple[type[Any], str], type[Any]] = {}
+
+
+def _container(model: type[Model], name: str) -> type[Any]:
+    """The Python container a field holds (list, tuple, set or frozenset; list if unsure)."""
+    key = (model, name)
+    kind = _CONTAINERS.get(key)
+    if kind is None:
+        annotation: Any = model.model_fields[name].annotation
+        while True:
+            origin = get_origin(annotation)
+            if origin is Annotated:
+                annotation = get_args(annotation)[0]
+                continue
+            if origin in (Union, types.UnionType):
+                members = [a for a in get_args(annotation) if a is not type(None)]
+                if len(members) == 1:
+                    annotation = members[0]
+                    continue
+            break
+        origin = get_origin(annotation) or annotation
+        kind = origin if origin in (tuple, set, frozenset) else list
+        _CONTAINERS[key] = kind
+    return kind
+
+
+def _restored(saved: Any, container: type[Any] = list) -> Any:
+    """A fresh live value from a snapshotted one (the inverse of :func:`_value_snapshot`)."""
+    from weavorm.odm.refs import Ref
+
+    if isinstance(saved, _IMMUTABLE):
+        return saved
+    if isinstance(saved, Ref):
+        return _ref_copy(saved)
+    if isinstance(saved, tuple):
+        items = [_restored(v) for v in saved]
+        return items if container is list else container(items)
+    if isinstance(saved, frozenset):
+        return set(saved) if container is not frozenset else saved
+    if isinstance(saved, dict):
+        return {k: _restored(v) for k, v in saved.items()}
+    return copy.deepcopy(saved)
+
+
+def _restore(obj: Model, before: dict[str, Any]) -> None:
+    """Put every changed field of ``obj`` back to its snapshotted value."""
+    model = type(obj)
+    for name in changed_fields(obj, before):
+        if name in before:
+            obj.__dict__[name] = _restored(before[name], _container(model, name))
 
 
 class _SessionBase:
@@ -173,6 +211,8 @@ class _SessionBase:
             key = self._key(obj)
             entry = self._entries.get(key)
             if entry is not None:
+                if obj._search_meta is not None:  # this search's distance/score
+                    entry.obj._search_meta = obj._search_meta
                 out.append(entry.obj)  # type: ignore[arg-type]
                 continue
             self._entries[key] = _Entry(
@@ -348,11 +388,29 @@ class _SessionBase:
             elif entry.state is ObjectState.DELETED:
                 entry.state = ObjectState.PERSISTENT
             if entry.state is ObjectState.PERSISTENT and entry.snapshot is not None:
-                for name in changed_fields(entry.obj, entry.snapshot):
-                    if name in entry.snapshot and not isinstance(
-                        entry.snapshot[name], tuple | list
-                    ):
-                        entry.obj.__dict__[name] = copy.deepcopy(entry.snapshot[name])
+                _restore(entry.obj, entry.snapshot)
+
+    def _refreshed(self, obj: Model, fresh: Model | None) -> None:
+        """Copy a freshly loaded ``fresh`` into ``obj`` (fields, vectors, search metadata)."""
+        if fresh is None:
+            raise type(obj).DoesNotExist(f"{type(obj).__name__} {obj.id} no longer exists")
+        for name in type(obj).model_fields:
+            if name in fresh.__dict__:
+                obj.__dict__[name] = fresh.__dict__[name]
+        obj._search_meta = fresh._search_meta
+        entry = self._entry(obj)
+        if entry is not None:
+            entry.snapshot = snapshot(obj)
+            entry.fully_loaded = True
+            entry.state = ObjectState.PERSISTENT
+
+    def _refresh_query(self, obj: Model) -> QuerySet[Model]:
+        qs = type(obj).objects.using(self.client).with_vector().filter(id=obj.id)
+        entry = self._entry(obj)
+        tenant = entry.tenant if entry is not None else self.tenant
+        if tenant is not None:
+            qs = qs.tenant(tenant)
+        return qs.consistency(self.consistency) if self.consistency else qs
 
     def _close(self) -> None:
         """Drop pending work and detach every object (in-memory values stay as they are)."""
@@ -415,19 +473,8 @@ class Session(_SessionBase):
         return model.objects.using(self)
 
     def refresh(self, obj: Model) -> None:
-        """Reload ``obj``'s fields and vectors from the server (local changes are lost)."""
-        entry = self._entry(obj)
-        fresh = type(obj).objects.using(self.client).with_vector().filter(id=obj.id).first()
-        if fresh is None:
-            raise type(obj).DoesNotExist(f"{type(obj).__name__} {obj.id} no longer exists")
-        for name in type(obj).model_fields:
-            if name in fresh.__dict__:
-                obj.__dict__[name] = fresh.__dict__[name]
-        obj._search_meta = fresh._search_meta
-        if entry is not None:
-            entry.snapshot = snapshot(obj)
-            entry.fully_loaded = True
-            entry.state = ObjectState.PERSISTENT
+        """Reload ``obj``'s fields, vectors and search metadata (local changes are lost)."""
+        self._refreshed(obj, self._refresh_query(obj).first())
 
     def flush(self) -> None:
         """Send pending changes: upserts, merges, references, deletes.
@@ -515,18 +562,8 @@ class AsyncSession(_SessionBase):
         return model.objects.using(self)
 
     async def refresh(self, obj: Model) -> None:
-        """Reload ``obj`` from the server (local changes are lost)."""
-        entry = self._entry(obj)
-        fresh = await type(obj).objects.using(self.client).with_vector().filter(id=obj.id).afirst()
-        if fresh is None:
-            raise type(obj).DoesNotExist(f"{type(obj).__name__} {obj.id} no longer exists")
-        for name in type(obj).model_fields:
-            if name in fresh.__dict__:
-                obj.__dict__[name] = fresh.__dict__[name]
-        if entry is not None:
-            entry.snapshot = snapshot(obj)
-            entry.fully_loaded = True
-            entry.state = ObjectState.PERSISTENT
+        """Reload ``obj`` from the server (see :meth:`Session.refresh`)."""
+        self._refreshed(obj, await self._refresh_query(obj).afirst())
 
     async def flush(self) -> None:
         """Send pending changes (see :meth:`Session.flush`)."""
