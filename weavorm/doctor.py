@@ -117,4 +117,15 @@ def run_doctor(
                 else f"no SERVING answer at {client.config.grpc_target}: check the gRPC port",
             )
         )
+        report.checks.append(
+            Check(
+                "data path",
+                healthy,
+                "gRPC (searches, aggregates and batches)"
+                if healthy
+                else "REST only: with connect(..., grpc_fallback='rest') batch writes and "
+                "deletes run over REST once the gRPC circuit opens; searches, aggregates "
+                "and references need gRPC (see docs/processes.md)",
+            )
+        )
     return report

@@ -10,7 +10,8 @@ boundary and chained with ``raise ... from exc``.
     ├── ConfigError                 invalid client, server or collection configuration
     ├── TransportError              the request did not get a server answer
     │   ├── ConnectError            nothing listening, DNS, refused, TLS
-    │   └── TimeoutError            a deadline passed
+    │   ├── TimeoutError            a deadline passed
+    │   └── CircuitOpenError        not sent: the endpoint's circuit breaker is open
     ├── ServerError(status, message) the server answered with an error
     │   ├── AuthenticationError     401 / UNAUTHENTICATED
     │   ├── PermissionDeniedError   403 / PERMISSION_DENIED
@@ -45,6 +46,7 @@ __all__ = [
     "AuthenticationError",
     "BatchDeadlineError",
     "BatchError",
+    "CircuitOpenError",
     "ConfigError",
     "ConflictError",
     "ConnectError",
@@ -98,6 +100,25 @@ class ConnectError(TransportError):
 
 class TimeoutError(TransportError, builtins.TimeoutError):
     """A deadline passed before the server answered."""
+
+
+class CircuitOpenError(TransportError):
+    """The call was not sent: the endpoint's circuit breaker is open.
+
+    Raised at once (no I/O) after a run of connection failures to the endpoint,
+    until the circuit half-opens and a probe call gets an answer.
+
+    Attributes:
+        transport: ``"http"`` or ``"grpc"``.
+        endpoint: The REST base URL or the gRPC ``host:port``.
+        until: Wall-clock time (``time.time()``) when the circuit half-opens.
+    """
+
+    def __init__(self, message: str, *, transport: str, endpoint: str, until: float) -> None:
+        super().__init__(message)
+        self.transport = transport
+        self.endpoint = endpoint
+        self.until = until
 
 
 class ServerError(WeavormError):

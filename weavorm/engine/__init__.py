@@ -1,6 +1,7 @@
 """The Weaviate client engine: usable on its own, and what the ODM compiles to."""
 
 from weavorm.engine._protocol.calls import HttpReply
+from weavorm.engine._protocol.circuit import CircuitBreaker
 from weavorm.engine._protocol.connection import Auth, ConnectionConfig, Timeout
 from weavorm.engine._protocol.misc import GraphQLResult
 from weavorm.engine._protocol.retry import RetryPolicy
@@ -53,6 +54,7 @@ __all__ = [
     "BM25Operator",
     "BatchResult",
     "Boost",
+    "CircuitBreaker",
     "ConnectionConfig",
     "DataObject",
     "DataReference",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
+from weavorm.engine._protocol.circuit import CircuitBreaker
 from weavorm.engine._protocol.connection import Timeout, build_config
 from weavorm.engine._protocol.retry import RetryPolicy
 from weavorm.engine.client import WeaviateClient
@@ -29,6 +30,8 @@ def connect(
     retry: RetryPolicy | None = None,
     pool_size: int = 20,
     skip_init_checks: bool = False,
+    circuit: CircuitBreaker | Literal["default"] | None = "default",
+    grpc_fallback: Literal["rest"] | None = None,
     allow_plaintext_grpc: bool = False,
 ) -> WeaviateClient:
     """Connect to a Weaviate server.
@@ -46,6 +49,10 @@ def connect(
         retry: Retry policy for transient failures.
         pool_size: Maximum pooled HTTP connections.
         skip_init_checks: Do not contact the server now.
+        circuit: Circuit breaker of each transport (``"default"``: a
+            :class:`CircuitBreaker` with its defaults; None: no circuit breaker).
+        grpc_fallback: ``"rest"``: while the gRPC circuit is open, batch writes and
+            deletes go over REST (``/v1/batch/objects``) instead of failing.
         allow_plaintext_grpc: With an ``https://`` url and a plaintext ``grpc_url``
             (``host:port`` or ``grpc://``), send the credentials over plaintext gRPC
             anyway. Without it that combination raises ConfigError, since the API key
@@ -69,6 +76,8 @@ def connect(
         retry=retry,
         pool_size=pool_size,
         skip_init_checks=skip_init_checks,
+        circuit=circuit,
+        grpc_fallback=grpc_fallback,
         allow_plaintext_grpc=allow_plaintext_grpc,
     )
     client = WeaviateClient(config)
@@ -92,6 +101,8 @@ def connect_async(
     retry: RetryPolicy | None = None,
     pool_size: int = 20,
     skip_init_checks: bool = False,
+    circuit: CircuitBreaker | Literal["default"] | None = "default",
+    grpc_fallback: Literal["rest"] | None = None,
     allow_plaintext_grpc: bool = False,
 ) -> AsyncWeaviateClient:
     """Create an async client; checks run on ``async with`` or ``await client.connect()``.
@@ -108,6 +119,8 @@ def connect_async(
         retry=retry,
         pool_size=pool_size,
         skip_init_checks=skip_init_checks,
+        circuit=circuit,
+        grpc_fallback=grpc_fallback,
         allow_plaintext_grpc=allow_plaintext_grpc,
     )
     return AsyncWeaviateClient(config)

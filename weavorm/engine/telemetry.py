@@ -25,7 +25,7 @@ from typing import Literal
 
 __all__ = ["RequestEvent", "Subscriber", "Telemetry", "log_events", "subscribe"]
 
-EventKind = Literal["start", "stop", "error"]
+EventKind = Literal["start", "stop", "error", "circuit"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,11 @@ class RequestEvent:
     """One telemetry event.
 
     Attributes:
-        kind: ``"start"`` before a call, ``"stop"`` after a reply, ``"error"`` after a failure.
+        kind: ``"start"`` before a call, ``"stop"`` after a reply, ``"error"`` after a
+            failure, ``"circuit"`` when a circuit breaker changes state (then
+            ``operation`` is ``"circuit.open"``, ``"circuit.half_open"`` or
+            ``"circuit.closed"``, ``target`` the endpoint, ``status`` the new state,
+            ``error`` the reason and ``duration`` the seconds it stays open).
         operation: weavorm's operation name, e.g. ``"query.near_vector"``.
         transport: ``"http"`` or ``"grpc"``.
         target: REST ``METHOD /path`` or the gRPC method name.

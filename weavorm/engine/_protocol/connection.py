@@ -7,9 +7,10 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from weavorm.engine._protocol.circuit import CircuitBreaker
 from weavorm.engine._protocol.retry import RetryPolicy
 from weavorm.errors import ConfigError
 
@@ -209,6 +210,9 @@ class ConnectionConfig:
         grpc_max_message_size: Largest gRPC message in bytes (raised after ``/v1/meta``).
         skip_init_checks: Do not contact the server when connecting.
         grpc: Keepalive, reconnection and channel-reset settings.
+        circuit: Circuit breaker of each transport, or None for none.
+        grpc_fallback: ``"rest"``: while the gRPC circuit is open, run the gRPC calls
+            that have a REST equivalent over REST (see ``docs/processes.md``).
         allow_plaintext_grpc: Allow credentials over plaintext gRPC while REST uses
             ``https://`` (refused by default: the key would travel unencrypted).
 
@@ -229,6 +233,8 @@ class ConnectionConfig:
     skip_init_checks: bool = False
     allow_plaintext_grpc: bool = False
     grpc: GrpcSettings = field(default_factory=GrpcSettings)
+    circuit: CircuitBreaker | None = field(default_factory=CircuitBreaker)
+    grpc_fallback: Literal["rest"] | None = None
 
     def __repr__(self) -> str:
         fields = (
@@ -245,6 +251,8 @@ class ConnectionConfig:
             f"skip_init_checks={self.skip_init_checks!r}",
             f"allow_plaintext_grpc={self.allow_plaintext_grpc!r}",
             f"grpc={self.grpc!r}",
+            f"circuit={self.circuit!r}",
+            f"grpc_fallback={self.grpc_fallback!r}",
         )
         return f"ConnectionConfig({', '.join(fields)})"
 
@@ -278,6 +286,24 @@ class ConnectionConfig:
                 f"retry must be a RetryPolicy, got {type(self.retry).__name__}",
                 field="retry",
                 value=self.retry,
+            )
+        if self.circuit is not None and not isinstance(self.circuit, CircuitBreaker):
+            raise ConfigError(
+                f"circuit must be a CircuitBreaker or None, got {type(self.circuit).__name__}",
+                field="circuit",
+                value=self.circuit,
+            )
+        if self.grpc_fallback not in (None, "rest"):
+            raise ConfigError(
+                f'grpc_fallback must be "rest" or None, got {self.grpc_fallback!r}',
+                field="grpc_fallback",
+                value=self.grpc_fallback,
+            )
+        if self.grpc_fallback is not None and self.circuit is None:
+            raise ConfigError(
+                "grpc_fallback needs a circuit breaker (it follows the gRPC circuit)",
+                field="grpc_fallback",
+                value=self.grpc_fallback,
             )
         _check_headers(self.headers)
         if (
@@ -442,6 +468,8 @@ def build_config(
     skip_init_checks: bool = False,
     allow_plaintext_grpc: bool = False,
     environ: Mapping[str, str] | None = None,
+    circuit: CircuitBreaker | Literal["default"] | None = "default",
+    grpc_fallback: Literal["rest"] | None = None,
 ) -> ConnectionConfig:
     """Build a validated :class:`ConnectionConfig` from ``connect()``'s arguments.
 
@@ -497,5 +525,7 @@ def build_config(
         retry=retry if retry is not None else RetryPolicy(),
         pool_size=pool_size,
         skip_init_checks=skip_init_checks,
+        circuit=CircuitBreaker() if circuit == "default" else circuit,
+        grpc_fallback=grpc_fallback,
         allow_plaintext_grpc=allow_plaintext_grpc,
     )

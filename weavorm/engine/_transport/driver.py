@@ -9,23 +9,33 @@ how they wait.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import logging
 import os
 import random
+import threading
 import time
 from collections.abc import Generator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from weavorm.engine._protocol.calls import Call, GrpcCall, HttpCall, Parallel, Sleep
+from weavorm.engine._protocol.circuit import Circuit, Transition
 from weavorm.engine._protocol.connection import ConnectionConfig
+from weavorm.engine._protocol.rest_fallback import rest_equivalent
 from weavorm.engine._transport.grpc import AsyncGrpcTransport, GrpcTransport
 from weavorm.engine._transport.http import AsyncHttpTransport, HttpTransport, encode_body
-from weavorm.engine.telemetry import Span, Telemetry
-from weavorm.errors import ServerError, TransportError, WeavormError
+from weavorm.engine.telemetry import RequestEvent, Span, Telemetry
+from weavorm.errors import CircuitOpenError, ServerError, TransportError, WeavormError
 
 __all__ = ["AsyncDriver", "SyncDriver"]
 
 T = TypeVar("T")
+
+_log = logging.getLogger("weavorm")
+
+#: Seconds a retrying call waits while another call probes a half-open circuit.
+_PROBE_POLL = 0.05
 
 
 def _status_of(error: WeavormError) -> int | str | None:
@@ -50,6 +60,137 @@ class _DriverBase:
         self._rng = random.Random()
         #: Whether the server ever answered (then retries use the whole budget).
         self.reached = False
+        self._circuits: dict[str, Circuit] = {}
+        self._circuit_lock = threading.Lock()
+        self._circuit_pid = os.getpid()
+
+    # -- circuit breaker ----------------------------------------------------------------
+
+    def circuit(self, transport: str) -> Circuit | None:
+        """The circuit of ``transport`` (``"http"`` or ``"grpc"``), or None if disabled."""
+        settings = self.config.circuit
+        if settings is None:
+            return None
+        if self._circuit_pid != os.getpid():
+            # a forked child: its own circuits, and a lock no other thread can hold
+            self._circuits, self._circuit_lock = {}, threading.Lock()
+            self._circuit_pid = os.getpid()
+        current = self._circuits.get(transport)
+        if current is None:
+            current = self._circuits.setdefault(transport, Circuit(settings))
+        return current
+
+    def endpoint(self, transport: str) -> str:
+        """The REST base URL or the gRPC ``host:port``."""
+        return self.config.http_url if transport == "http" else self.config.grpc_target
+
+    def _admit(self, call: HttpCall | GrpcCall, transport: str, circuit: Circuit) -> float | None:
+        """None when ``call`` may go out; else seconds until the circuit half-opens."""
+        now = time.monotonic()
+        with self._circuit_lock:
+            admitted, transition = circuit.admit(now)
+            remaining = circuit.remaining(now)
+        if transition is not None:
+            self._report(transport, transition)
+        return None if admitted else remaining
+
+    def _open_error(
+        self, call: HttpCall | GrpcCall, transport: str, remaining: float
+    ) -> CircuitOpenError:
+        endpoint = self.endpoint(transport)
+        until = time.time() + remaining
+        stamp = time.strftime("%H:%M:%S", time.gmtime(until)) + f".{int(until % 1 * 1000):03d} UTC"
+        if remaining > 0:
+            when = f"open until {stamp} (in {remaining:.2f} s)"
+        else:
+            when = "half-open with a probe in flight"
+        name = "REST" if transport == "http" else "gRPC"
+        return CircuitOpenError(
+            f"{call.operation}: not sent: the {name} circuit to {endpoint} is {when} after "
+            "repeated connection failures",
+            transport=transport,
+            endpoint=endpoint,
+            until=until,
+        )
+
+    def _settle(self, transport: str, circuit: Circuit, error: BaseException | None) -> None:
+        with self._circuit_lock:
+            transition = circuit.record(error, time.monotonic())
+        if transition is not None:
+            self._report(transport, transition)
+
+    def _release(self, circuit: Circuit) -> None:
+        with self._circuit_lock:
+            circuit.release()
+
+    def _report(self, transport: str, transition: Transition) -> None:
+        endpoint = self.endpoint(transport)
+        name = "REST" if transport == "http" else "gRPC"
+        if transition.new == "open":
+            _log.warning(
+                "%s circuit to %s opened for %.2f s: %s",
+                name,
+                endpoint,
+                transition.open_for,
+                transition.reason,
+            )
+        else:
+            _log.info(
+                "%s circuit to %s is %s: %s",
+                name,
+                endpoint,
+                transition.new.replace("_", "-"),
+                transition.reason,
+            )
+        self.telemetry.emit(
+            RequestEvent(
+                "circuit",
+                f"circuit.{transition.new}",
+                transport,
+                endpoint,
+                0,
+                duration=transition.open_for,
+                status=transition.new,
+                error=transition.reason,
+            )
+        )
+
+    def _fallback(self, call: HttpCall | GrpcCall) -> tuple[HttpCall, Any] | None:
+        """The REST call to make instead of ``call`` (open gRPC circuit), if any."""
+        if not isinstance(call, GrpcCall) or self.config.grpc_fallback != "rest":
+            return None
+        found = rest_equivalent(call)
+        if found is None:
+            return None
+        http_call, convert = found
+        # a batch over REST gets the batch timeout, like its gRPC original
+        timeout = (
+            http_call.timeout if http_call.timeout is not None else _grpc_timeout(call, self.config)
+        )
+        return dataclasses.replace(http_call, timeout=timeout), convert
+
+    def _denied_wait(
+        self,
+        call: HttpCall | GrpcCall,
+        last: WeavormError | None,
+        remaining: float,
+        attempt: int,
+        started: float,
+    ) -> float:
+        """Seconds a retrying call waits for the circuit to half-open, or -1 to give up.
+
+        A call's first attempt fails fast; a call already retrying waits until the
+        circuit half-opens (never spinning against it) while its retry policy allows.
+        """
+        if last is None:
+            return -1.0
+        if self._next_delay(last, call, attempt, started) < 0:
+            return -1.0
+        wait = max(remaining, _PROBE_POLL)
+        budget = self.config.retry.budget
+        if budget is not None and time.monotonic() - started + wait > budget:
+            return -1.0
+        return wait
 
     def _span(self, call: HttpCall | GrpcCall, attempt: int, size: int | None) -> Span:
         if isinstance(call, HttpCall):
@@ -128,7 +269,24 @@ class SyncDriver(_DriverBase):
             size = call.request.ByteSize()
         attempt = 1
         started = time.monotonic()
+        transport = "http" if isinstance(call, HttpCall) else "grpc"
+        circuit = self.circuit(transport)
+        last: WeavormError | None = None
         while True:
+            if circuit is not None:
+                remaining = self._admit(call, transport, circuit)
+                if remaining is not None:
+                    fallback = self._fallback(call)
+                    if fallback is not None:
+                        http_call, convert = fallback
+                        return convert(self._with_retry(http_call))
+                    denied = self._open_error(call, transport, remaining)
+                    wait = self._denied_wait(call, last, remaining, attempt, started)
+                    if wait < 0:
+                        raise denied from last
+                    time.sleep(wait)
+                    attempt += 1 if remaining > 0 else 0
+                    continue
             span = self._span(call, attempt, size)
             try:
                 if isinstance(call, HttpCall):
@@ -138,16 +296,25 @@ class SyncDriver(_DriverBase):
                     reply = self.grpc.call_once(call, _grpc_timeout(call, self.config))
                     span.stop("OK")
                 self.reached = True
+                if circuit is not None:
+                    self._settle(transport, circuit, None)
                 return reply
             except WeavormError as error:
+                if circuit is not None:
+                    self._settle(transport, circuit, error)
                 if not isinstance(error, TransportError):
                     self.reached = True
                 delay = self._next_delay(error, call, attempt, started)
                 span.fail(error, status=_status_of(error), will_retry=delay >= 0)
                 if delay < 0:
                     raise
+                last = error
                 time.sleep(delay)
                 attempt += 1
+            except BaseException:
+                if circuit is not None:
+                    self._release(circuit)
+                raise
 
     def _parallel(self, call: Parallel) -> list[Any]:
         if len(call.calls) <= 1 or call.concurrency <= 1:
@@ -225,7 +392,24 @@ class AsyncDriver(_DriverBase):
             size = call.request.ByteSize()
         attempt = 1
         started = time.monotonic()
+        transport = "http" if isinstance(call, HttpCall) else "grpc"
+        circuit = self.circuit(transport)
+        last: WeavormError | None = None
         while True:
+            if circuit is not None:
+                remaining = self._admit(call, transport, circuit)
+                if remaining is not None:
+                    fallback = self._fallback(call)
+                    if fallback is not None:
+                        http_call, convert = fallback
+                        return convert(await self._with_retry(http_call))
+                    denied = self._open_error(call, transport, remaining)
+                    wait = self._denied_wait(call, last, remaining, attempt, started)
+                    if wait < 0:
+                        raise denied from last
+                    await asyncio.sleep(wait)
+                    attempt += 1 if remaining > 0 else 0
+                    continue
             span = self._span(call, attempt, size)
             try:
                 if isinstance(call, HttpCall):
@@ -235,16 +419,25 @@ class AsyncDriver(_DriverBase):
                     reply = await self.grpc.call_once(call, _grpc_timeout(call, self.config))
                     span.stop("OK")
                 self.reached = True
+                if circuit is not None:
+                    self._settle(transport, circuit, None)
                 return reply
             except WeavormError as error:
+                if circuit is not None:
+                    self._settle(transport, circuit, error)
                 if not isinstance(error, TransportError):
                     self.reached = True
                 delay = self._next_delay(error, call, attempt, started)
                 span.fail(error, status=_status_of(error), will_retry=delay >= 0)
                 if delay < 0:
                     raise
+                last = error
                 await asyncio.sleep(delay)
                 attempt += 1
+            except BaseException:
+                if circuit is not None:
+                    self._release(circuit)
+                raise
 
     async def _parallel(self, call: Parallel) -> list[Any]:
         semaphore = asyncio.Semaphore(max(1, call.concurrency))
