@@ -133,6 +133,27 @@ class WeaviateClient:
     def _run(self, op: Operation[T]) -> T:
         return self._driver.run(op)
 
+    def run(self, operation: Operation[T]) -> T:
+        """Run a protocol operation: the one entry point of the layers above the engine.
+
+        Advanced: the ODM, the SQL front end and the session hand their operations
+        (generators of calls from ``weavorm.engine._protocol``) to this method, which
+        runs them on the client's driver with its retries, deadlines, circuit breaker,
+        REST fallback and telemetry. See ``docs/dev/engine-conventions.md``.
+
+        Args:
+            operation: A generator that yields calls and returns the result.
+
+        Returns:
+            What the operation returns.
+        """
+        return self._driver.run(operation)
+
+    @property
+    def grpc_max_message_size(self) -> int:
+        """The largest gRPC message the server takes, in bytes (learnt on connect)."""
+        return self._driver.grpc_max_message_size
+
     def connect(self) -> WeaviateClient:
         """Check the server once: reachable, version supported; learn its limits.
 

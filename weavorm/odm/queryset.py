@@ -2,8 +2,8 @@
 
 Refinements return a new QuerySet (the :class:`~weavorm.odm.query.Query` is
 immutable). Evaluation compiles the query to one engine operation; every evaluation
-method is written once as an operation and run on the sync driver (``get``,
-``first``, ...) or the async driver (``aget``, ``afirst``, ...).
+method is written once as an operation and run on the sync client (``get``,
+``first``, ...) or the async client (``aget``, ``afirst``, ...).
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ class QuerySet(Generic[M]):
     def _binding(self) -> Binding:
         return resolve(self._using)
 
-    def _ctx(self, binding: Binding, driver: Any) -> CollectionContext:
+    def _ctx(self, binding: Binding, client: Any) -> CollectionContext:
         q = self._query
         tenant = q.tenant
         consistency = q.consistency
@@ -89,7 +89,7 @@ class QuerySet(Generic[M]):
             consistency = consistency or session.consistency
         ctx = CollectionContext(
             name=self.model.collection_name(),
-            grpc_max_message_size=driver.grpc_max_message_size,
+            grpc_max_message_size=client.grpc_max_message_size,
         )
         if tenant is not None:
             ctx = ctx.with_tenant(tenant)
@@ -99,20 +99,20 @@ class QuerySet(Generic[M]):
 
     def _run(self, op_factory: Any, *, method: str) -> Any:
         binding = self._binding()
-        if binding.sync_driver is None:
+        if binding.sync_client is None:
             raise QueryError(_no_sync_client(self.model.__name__, binding, method))
-        ctx = self._ctx(binding, binding.sync_driver)
-        return binding.sync_driver.run(op_factory(ctx, binding))
+        ctx = self._ctx(binding, binding.sync_client)
+        return binding.sync_client.run(op_factory(ctx, binding))
 
     async def _arun(self, op_factory: Any) -> Any:
         binding = self._binding()
-        if binding.async_driver is None:
+        if binding.async_client is None:
             raise QueryError(
                 f"{self.model.__name__}.objects has no async client: call "
                 "weavorm.configure(async_client=...) or .using(async_client)"
             )
-        ctx = self._ctx(binding, binding.async_driver)
-        return await binding.async_driver.run(op_factory(ctx, binding))
+        ctx = self._ctx(binding, binding.async_client)
+        return await binding.async_client.run(op_factory(ctx, binding))
 
     def _compiled(self, *, generate: GenerateSpec | None = None) -> compiler.Compiled:
         return compiler.compile_query(self.model, self._query, generate=generate)
@@ -1006,7 +1006,7 @@ _ASYNC_TWINS = {
 
 
 def _no_sync_client(model: str, binding: Binding, method: str) -> str:
-    if binding.async_driver is None:
+    if binding.async_client is None:
         return (
             f"{model}.objects has no client: call weavorm.configure(client) or "
             ".using(client_or_session)"

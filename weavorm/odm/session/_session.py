@@ -25,6 +25,7 @@ from weavorm.engine._protocol.encode import paused_gc
 from weavorm.errors import FlushError, QueryError
 from weavorm.odm import writes
 from weavorm.odm.model import object_state, set_object_state
+from weavorm.odm.refs import Ref
 from weavorm.odm.session.executor import Outcome, execute_plan
 from weavorm.odm.session.planner import Change, ChangeKind, FlushPlan, plan_flush
 
@@ -59,6 +60,8 @@ class _Entry:
 
 
 _IMMUTABLE = (str, int, float, bool, bytes, UUID, dt.datetime, type(None))
+_SEQUENCES = (list, tuple)
+_SETS = (set, frozenset)
 
 
 def _ref_copy(ref: Any) -> Any:
@@ -68,13 +71,11 @@ def _ref_copy(ref: Any) -> Any:
 
 def _value_snapshot(value: Any) -> Any:
     """A cheap comparable copy: immutables as they are, sequences as tuples."""
-    from weavorm.odm.refs import Ref
-
     if isinstance(value, _IMMUTABLE):
         return value
     if isinstance(value, Ref):
         return _ref_copy(value)
-    if isinstance(value, list | tuple):
+    if isinstance(value, _SEQUENCES):
         if value and isinstance(value[0], Ref):
             return tuple(_ref_copy(r) if isinstance(r, Ref) else r for r in value)
         if not value or isinstance(value[0], _IMMUTABLE):
@@ -82,7 +83,7 @@ def _value_snapshot(value: Any) -> Any:
         return tuple(_value_snapshot(v) for v in value)
     if isinstance(value, dict):
         return {k: _value_snapshot(v) for k, v in value.items()}
-    if isinstance(value, set | frozenset):
+    if isinstance(value, _SETS):
         return frozenset(value)
     return copy.deepcopy(value)
 
@@ -107,9 +108,20 @@ def snapshot(obj: Model) -> dict[str, Any]:
             out[key] = value
         elif kind is list and (not value or type(value[0]) in _PLAIN):
             out[key] = tuple(value)
+        elif kind is dict and not value:
+            out[key] = {}
         else:
             out[key] = _value_snapshot(value)
     return out
+
+
+def _changed(entry: _Entry) -> frozenset[str]:
+    """The changed attributes of a persistent entry (all loaded ones without a snapshot)."""
+    obj = entry.obj
+    if entry.snapshot is None:
+        names = type(obj).model_fields
+        return frozenset(k for k in obj.__dict__ if k in names and k != "id")
+    return changed_fields(obj, entry.snapshot)
 
 
 def changed_fields(obj: Model, before: dict[str, Any]) -> frozenset[str]:
@@ -146,8 +158,6 @@ def _container(model: type[Model], name: str) -> type[Any]:
 
 def _restored(saved: Any, container: type[Any] = list) -> Any:
     """A fresh live value from a snapshotted one (the inverse of :func:`_value_snapshot`)."""
-    from weavorm.odm.refs import Ref
-
     if isinstance(saved, _IMMUTABLE):
         return saved
     if isinstance(saved, Ref):
@@ -281,8 +291,7 @@ class _SessionBase:
         return [
             e.obj
             for e in self._entries.values()
-            if e.state is ObjectState.PERSISTENT
-            and (e.snapshot is None or changed_fields(e.obj, e.snapshot))
+            if e.state is ObjectState.PERSISTENT and _changed(e)
         ]
 
     @property
@@ -296,60 +305,72 @@ class _SessionBase:
     def __iter__(self) -> Iterator[Model]:
         return iter([e.obj for e in self._entries.values()])
 
-    def _changes(self) -> tuple[list[Change], list[_Entry]]:
+    def _pending(self) -> tuple[list[Change], list[_Entry]]:
+        """Every pending change and its entry, without firing hooks.
+
+        A persistent object without a snapshot (re-attached after it was detached)
+        counts as changed in every loaded field: nothing is known of what the server
+        holds, so all of it is merged. :meth:`plan` and :meth:`flush` both use this
+        one function, so the plan is what a flush sends (unless a ``pre_save`` hook
+        changes objects).
+        """
         changes: list[Change] = []
         entries: list[_Entry] = []
         for entry in self._entries.values():
-            obj = entry.obj
-            if entry.state is ObjectState.PENDING:
-                writes.fire("pre_save", [obj], created=True)
-                changes.append(Change(obj, ChangeKind.INSERT, entry.tenant))
-            elif entry.state is ObjectState.DELETED:
-                changes.append(Change(obj, ChangeKind.DELETE, entry.tenant))
-            elif entry.state is ObjectState.PERSISTENT:
-                if entry.snapshot is None:
-                    changed = frozenset(
-                        k for k in obj.__dict__ if k in type(obj).model_fields and k != "id"
-                    )
-                else:
-                    changed = changed_fields(obj, entry.snapshot)
+            state = entry.state
+            if state is ObjectState.PENDING:
+                changes.append(Change(entry.obj, ChangeKind.INSERT, entry.tenant))
+            elif state is ObjectState.DELETED:
+                changes.append(Change(entry.obj, ChangeKind.DELETE, entry.tenant))
+            elif state is ObjectState.PERSISTENT:
+                changed = _changed(entry)
                 if not changed:
                     continue
-                writes.fire("pre_save", [obj], created=False)
                 changes.append(
-                    Change(obj, ChangeKind.UPDATE, entry.tenant, changed, entry.fully_loaded)
+                    Change(entry.obj, ChangeKind.UPDATE, entry.tenant, changed, entry.fully_loaded)
                 )
             else:
                 continue
             entries.append(entry)
         return changes, entries
 
-    def plan(self) -> FlushPlan:
-        """A dry run of :meth:`flush`: objects per operation, requests, re-vectorized vectors."""
-        return plan_flush(self._changes_without_hooks(), max_bytes=self._max_bytes())
-
-    def _changes_without_hooks(self) -> list[Change]:
-        out: list[Change] = []
-        for entry in self._entries.values():
-            obj = entry.obj
-            if entry.state is ObjectState.PENDING:
-                out.append(Change(obj, ChangeKind.INSERT, entry.tenant))
-            elif entry.state is ObjectState.DELETED:
-                out.append(Change(obj, ChangeKind.DELETE, entry.tenant))
-            elif entry.state is ObjectState.PERSISTENT and entry.snapshot is not None:
-                changed = changed_fields(obj, entry.snapshot)
-                if changed:
-                    out.append(
-                        Change(obj, ChangeKind.UPDATE, entry.tenant, changed, entry.fully_loaded)
+    def _changes(self) -> tuple[list[Change], list[_Entry]]:
+        """:meth:`_pending`, after firing ``pre_save`` (a hook's edits are sent too)."""
+        changes, entries = self._pending()
+        inserts = [c.obj for c in changes if c.kind is ChangeKind.INSERT]
+        updates = [c.obj for c in changes if c.kind is ChangeKind.UPDATE]
+        writes.fire("pre_save", inserts, created=True)
+        writes.fire("pre_save", updates, created=False)
+        if updates:  # hooks may have changed more fields
+            for position, (change, entry) in enumerate(zip(changes, entries, strict=True)):
+                if change.kind is ChangeKind.UPDATE:
+                    changes[position] = Change(
+                        change.obj,
+                        ChangeKind.UPDATE,
+                        change.tenant,
+                        _changed(entry) | change.changed,
+                        change.fully_loaded,
                     )
-        return out
+        return changes, entries
 
-    def _max_bytes(self) -> int:
-        driver = getattr(self.client, "_driver", None)
-        return int(getattr(driver, "grpc_max_message_size", 104_858_000))
+    def plan(self) -> FlushPlan:
+        """A dry run of :meth:`flush`: the encoded requests it would send, in order.
+
+        ``plan.requests`` are exactly the requests a flush sends when every object
+        lands (``str(plan)`` lists them); hooks are not fired.
+        """
+        return self._plan(self._pending()[0])
+
+    def _plan(self, changes: list[Change]) -> FlushPlan:
+        return plan_flush(
+            changes,
+            max_bytes=self.client.grpc_max_message_size,
+            consistency=self.consistency,
+        )
 
     def _apply(self, changes: list[Change], entries: list[_Entry], outcome: Outcome) -> None:
-        landed: set[int] = set()
+        saved: list[Model] = []
+        created: list[Model] = []
         for index, (change, entry) in enumerate(zip(changes, entries, strict=True)):
             if index in outcome.failed and index not in outcome.ref_failed:
                 continue
@@ -363,13 +384,14 @@ class _SessionBase:
                 for ref in type(obj).weavorm_info().references:
                     new_snapshot[ref] = None
             entry.snapshot = new_snapshot
+            entry.state = ObjectState.PERSISTENT
             if change.kind is ChangeKind.INSERT:
                 entry.fully_loaded = True
-            entry.state = ObjectState.PERSISTENT
-            landed.add(id(obj))
-        for change in changes:
-            if id(change.obj) in landed and change.kind is not ChangeKind.DELETE:
-                writes.fire("post_save", [change.obj], created=change.kind is ChangeKind.INSERT)
+                created.append(obj)
+            else:
+                saved.append(obj)
+        writes.fire("post_save", created, created=True)
+        writes.fire("post_save", saved, created=False)
         if outcome.failed:
             failed = [changes[i].obj for i in sorted(outcome.failed)]
             first = outcome.failed[min(outcome.failed)]
@@ -488,12 +510,7 @@ class Session(_SessionBase):
             changes, entries = self._changes()
             if not changes:
                 return
-            plan = plan_flush(changes, max_bytes=self._max_bytes())
-            outcome = self.client._driver.run(
-                execute_plan(
-                    changes, plan, consistency=self.consistency, max_bytes=self._max_bytes()
-                )
-            )
+            outcome = self.client.run(execute_plan(changes, self._plan(changes)))
             self._apply(changes, entries, outcome)
 
     def commit(self) -> None:
@@ -572,12 +589,7 @@ class AsyncSession(_SessionBase):
             changes, entries = self._changes()
             if not changes:
                 return
-            plan = plan_flush(changes, max_bytes=self._max_bytes())
-            outcome = await self.client._driver.run(
-                execute_plan(
-                    changes, plan, consistency=self.consistency, max_bytes=self._max_bytes()
-                )
-            )
+            outcome = await self.client.run(execute_plan(changes, self._plan(changes)))
             self._apply(changes, entries, outcome)
 
     async def commit(self) -> None:
