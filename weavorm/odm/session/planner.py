@@ -350,10 +350,11 @@ def plan_flush(
 class _Open:
     """The ``BatchObjects`` request being filled for one (collection, tenant)."""
 
-    __slots__ = ("changes", "group", "positions", "request", "used")
+    __slots__ = ("changes", "closed", "group", "positions", "request", "used")
 
     def __init__(self, group: UpsertGroup) -> None:
         self.group = group
+        self.closed: list[PlannedRequest] = []
         self.request = batch_pb2.BatchObjectsRequest()
         self.changes: list[int] = []
         self.positions: list[int] = []
@@ -369,7 +370,6 @@ class _Planner:
         self.consistency = consistency
         self.level = consistency_enum(consistency)
         self.open: dict[tuple[str, str | None], _Open] = {}
-        self.upserts: list[PlannedRequest] = []
         self.merges: list[PlannedRequest] = []
         self.refs: dict[tuple[str, str | None], ReferenceGroup] = {}
         self.ref_changes: dict[tuple[str, str | None], list[int]] = {}
@@ -477,7 +477,7 @@ class _Planner:
             idempotent=True,
         )
         group = current.group
-        self.upserts.append(
+        current.closed.append(
             PlannedRequest("BatchObjects", group.collection, group.tenant, call, current.changes)
         )
         group.requests.append(current.positions)
@@ -549,10 +549,10 @@ class _Planner:
     # -- finish -----------------------------------------------------------------------
 
     def finish(self, reference_batch_size: int, delete_batch_size: int) -> None:
-        for current in self.open.values():
-            self._close(current)
         requests = self.plan.requests
-        requests.extend(self.upserts)
+        for current in self.open.values():  # group after group, as first seen
+            self._close(current)
+            requests.extend(current.closed)
         requests.extend(self.merges)
         for key, group in self.refs.items():
             self.plan.references.append(group)
