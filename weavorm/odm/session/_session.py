@@ -9,15 +9,12 @@ object with a snapshot taken when it was loaded or last flushed.
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
-import types
 from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from types import TracebackType
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from weavorm.engine._protocol.context import CollectionContext
@@ -25,9 +22,9 @@ from weavorm.engine._protocol.encode import paused_gc
 from weavorm.errors import FlushError, QueryError
 from weavorm.odm import writes
 from weavorm.odm.model import object_state, set_object_state
-from weavorm.odm.refs import Ref
 from weavorm.odm.session.executor import Outcome, execute_plan
 from weavorm.odm.session.planner import Change, ChangeKind, FlushPlan, plan_flush
+from weavorm.odm.session.tracking import changed_fields, restore, snapshot
 
 if TYPE_CHECKING:
     from weavorm.engine import AsyncWeaviateClient, WeaviateClient
@@ -59,62 +56,6 @@ class _Entry:
     fully_loaded: bool = False
 
 
-_IMMUTABLE = (str, int, float, bool, bytes, UUID, dt.datetime, type(None))
-_SEQUENCES = (list, tuple)
-_SETS = (set, frozenset)
-
-
-def _ref_copy(ref: Any) -> Any:
-    """A new :class:`Ref` to the same target (compares equal by id, keeps the loaded object)."""
-    return type(ref)(ref.id, obj=ref._obj, collection=ref.collection)
-
-
-def _value_snapshot(value: Any) -> Any:
-    """A cheap comparable copy: immutables as they are, sequences as tuples."""
-    if isinstance(value, _IMMUTABLE):
-        return value
-    if isinstance(value, Ref):
-        return _ref_copy(value)
-    if isinstance(value, _SEQUENCES):
-        if value and isinstance(value[0], Ref):
-            return tuple(_ref_copy(r) if isinstance(r, Ref) else r for r in value)
-        if not value or isinstance(value[0], _IMMUTABLE):
-            return tuple(value)
-        return tuple(_value_snapshot(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _value_snapshot(v) for k, v in value.items()}
-    if isinstance(value, _SETS):
-        return frozenset(value)
-    return copy.deepcopy(value)
-
-
-_PLAIN = frozenset({str, int, float, bool, bytes, UUID, dt.datetime, type(None)})
-_FIELDS: dict[type[Any], frozenset[str]] = {}
-
-
-def snapshot(obj: Model) -> dict[str, Any]:
-    """The comparable state of ``obj``: loaded fields, references by id, vectors."""
-    model = type(obj)
-    names = _FIELDS.get(model)
-    if names is None:
-        names = frozenset(n for n in model.model_fields if n != "id")
-        _FIELDS[model] = names
-    out: dict[str, Any] = {}
-    for key, value in obj.__dict__.items():
-        if key not in names:
-            continue
-        kind = type(value)
-        if kind in _PLAIN:
-            out[key] = value
-        elif kind is list and (not value or type(value[0]) in _PLAIN):
-            out[key] = tuple(value)
-        elif kind is dict and not value:
-            out[key] = {}
-        else:
-            out[key] = _value_snapshot(value)
-    return out
-
-
 def _changed(entry: _Entry) -> frozenset[str]:
     """The changed attributes of a persistent entry (all loaded ones without a snapshot)."""
     obj = entry.obj
@@ -124,60 +65,18 @@ def _changed(entry: _Entry) -> frozenset[str]:
     return changed_fields(obj, entry.snapshot)
 
 
-def changed_fields(obj: Model, before: dict[str, Any]) -> frozenset[str]:
-    """Attributes whose value differs from the snapshot ``before``."""
-    now = snapshot(obj)
-    return frozenset(k for k in set(now) | set(before) if now.get(k) != before.get(k))
-
-
-_CONTAINERS: dict[tuple[type[Any], str], type[Any]] = {}
-
-
-def _container(model: type[Model], name: str) -> type[Any]:
-    """The Python container a field holds (list, tuple, set or frozenset; list if unsure)."""
-    key = (model, name)
-    kind = _CONTAINERS.get(key)
-    if kind is None:
-        annotation: Any = model.model_fields[name].annotation
-        while True:
-            origin = get_origin(annotation)
-            if origin is Annotated:
-                annotation = get_args(annotation)[0]
-                continue
-            if origin in (Union, types.UnionType):
-                members = [a for a in get_args(annotation) if a is not type(None)]
-                if len(members) == 1:
-                    annotation = members[0]
-                    continue
-            break
-        origin = get_origin(annotation) or annotation
-        kind = origin if origin in (tuple, set, frozenset) else list
-        _CONTAINERS[key] = kind
-    return kind
-
-
-def _restored(saved: Any, container: type[Any] = list) -> Any:
-    """A fresh live value from a snapshotted one (the inverse of :func:`_value_snapshot`)."""
-    if isinstance(saved, _IMMUTABLE):
-        return saved
-    if isinstance(saved, Ref):
-        return _ref_copy(saved)
-    if isinstance(saved, tuple):
-        items = [_restored(v) for v in saved]
-        return items if container is list else container(items)
-    if isinstance(saved, frozenset):
-        return set(saved) if container is not frozenset else saved
-    if isinstance(saved, dict):
-        return {k: _restored(v) for k, v in saved.items()}
-    return copy.deepcopy(saved)
-
-
-def _restore(obj: Model, before: dict[str, Any]) -> None:
-    """Put every changed field of ``obj`` back to its snapshotted value."""
-    model = type(obj)
-    for name in changed_fields(obj, before):
-        if name in before:
-            obj.__dict__[name] = _restored(before[name], _container(model, name))
+def _sent_vectors(plan: FlushPlan) -> dict[int, bytes]:
+    """Change index -> the default vector's float32 bytes as a ``BatchObjects`` sent them."""
+    out: dict[int, bytes] = {}
+    for request in plan.requests:
+        if request.kind != "BatchObjects":
+            continue
+        objects = request.call.request.objects  # type: ignore[union-attr]
+        for message, index in zip(objects, request.changes, strict=True):
+            data = message.vector_bytes
+            if data:
+                out[index] = data
+    return out
 
 
 class _SessionBase:
@@ -368,7 +267,10 @@ class _SessionBase:
             consistency=self.consistency,
         )
 
-    def _apply(self, changes: list[Change], entries: list[_Entry], outcome: Outcome) -> None:
+    def _apply(
+        self, changes: list[Change], entries: list[_Entry], plan: FlushPlan, outcome: Outcome
+    ) -> None:
+        sent = _sent_vectors(plan)
         saved: list[Model] = []
         created: list[Model] = []
         for index, (change, entry) in enumerate(zip(changes, entries, strict=True)):
@@ -379,7 +281,7 @@ class _SessionBase:
                 self._entries.pop(self._key(obj, entry.tenant), None)
                 set_object_state(obj, None)
                 continue
-            new_snapshot = snapshot(obj)
+            new_snapshot = snapshot(obj, sent.get(index))
             if index in outcome.ref_failed:
                 for ref in type(obj).weavorm_info().references:
                     new_snapshot[ref] = None
@@ -410,7 +312,7 @@ class _SessionBase:
             elif entry.state is ObjectState.DELETED:
                 entry.state = ObjectState.PERSISTENT
             if entry.state is ObjectState.PERSISTENT and entry.snapshot is not None:
-                _restore(entry.obj, entry.snapshot)
+                restore(entry.obj, entry.snapshot)
 
     def _refreshed(self, obj: Model, fresh: Model | None) -> None:
         """Copy a freshly loaded ``fresh`` into ``obj`` (fields, vectors, search metadata)."""
@@ -510,8 +412,9 @@ class Session(_SessionBase):
             changes, entries = self._changes()
             if not changes:
                 return
-            outcome = self.client.run(execute_plan(changes, self._plan(changes)))
-            self._apply(changes, entries, outcome)
+            plan = self._plan(changes)
+            outcome = self.client.run(execute_plan(changes, plan))
+            self._apply(changes, entries, plan, outcome)
 
     def commit(self) -> None:
         """Flush everything; Weaviate has no transactions, so what landed stays."""
@@ -589,8 +492,9 @@ class AsyncSession(_SessionBase):
             changes, entries = self._changes()
             if not changes:
                 return
-            outcome = await self.client.run(execute_plan(changes, self._plan(changes)))
-            self._apply(changes, entries, outcome)
+            plan = self._plan(changes)
+            outcome = await self.client.run(execute_plan(changes, plan))
+            self._apply(changes, entries, plan, outcome)
 
     async def commit(self) -> None:
         """Flush everything."""
