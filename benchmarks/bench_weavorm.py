@@ -22,8 +22,8 @@ from weavorm import Model, Session
 from weavorm._proto.v1 import search_get_pb2
 from weavorm.config import VectorIndex, Vectorizer
 from weavorm.engine import DataObject, Filter, WeaviateClient
-from weavorm.engine._protocol.batch import PendingObjects
 from weavorm.engine._transport.grpc import GrpcTransport
+from weavorm.engine.batching.requests import PendingObjects
 from weavorm.odm.persist import data_object
 from weavorm.schema import create_all, drop_all
 

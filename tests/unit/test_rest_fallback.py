@@ -6,10 +6,10 @@ import uuid
 
 import pytest
 
-from weavorm.engine._protocol.batch import objects_call
 from weavorm.engine._protocol.calls import GrpcCall, HttpReply
 from weavorm.engine._protocol.encode import encode_batch_object
 from weavorm.engine._protocol.rest_fallback import rest_equivalent
+from weavorm.engine.batching.requests import objects_call
 
 UID = str(uuid.UUID(int=1))
 TARGET = str(uuid.UUID(int=2))

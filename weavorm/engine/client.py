@@ -119,7 +119,7 @@ class WeaviateClient:
         from weavorm.engine.tokenize import TokenizationNamespace
 
         self.collections = Collections(self._driver)
-        from weavorm.engine.batch import ClientBatchNamespace
+        from weavorm.engine.batching.namespaces import ClientBatchNamespace
 
         self.batch = ClientBatchNamespace(self._driver)
         self.backup = BackupNamespace(self._driver)

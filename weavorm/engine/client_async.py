@@ -94,7 +94,7 @@ class AsyncWeaviateClient:
         from weavorm.engine.tokenize import AsyncTokenizationNamespace
 
         self.collections = AsyncCollections(self._driver)
-        from weavorm.engine.batch import AsyncClientBatchNamespace
+        from weavorm.engine.batching.namespaces import AsyncClientBatchNamespace
 
         self.batch = AsyncClientBatchNamespace(self._driver)
         self.backup = AsyncBackupNamespace(self._driver)

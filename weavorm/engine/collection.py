@@ -27,7 +27,10 @@ from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
 from weavorm.engine.aggregate import AggregateNamespace, AsyncAggregateNamespace
 from weavorm.engine.backup import AsyncCollectionBackupNamespace, CollectionBackupNamespace
-from weavorm.engine.batch import AsyncCollectionBatchNamespace, CollectionBatchNamespace
+from weavorm.engine.batching.namespaces import (
+    AsyncCollectionBatchNamespace,
+    CollectionBatchNamespace,
+)
 from weavorm.engine.collection_config import AsyncConfigNamespace, ConfigNamespace
 from weavorm.engine.data import AsyncDataNamespace, DataNamespace
 from weavorm.engine.generate import AsyncGenerateNamespace, GenerateNamespace

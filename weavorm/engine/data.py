@@ -14,10 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from weavorm.engine._protocol import data as ops
-from weavorm.engine._protocol.batch import DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
-from weavorm.engine.batch import AsyncCollectionBatchNamespace, CollectionBatchNamespace
+from weavorm.engine.batching.namespaces import (
+    AsyncCollectionBatchNamespace,
+    CollectionBatchNamespace,
+)
+from weavorm.engine.batching.requests import DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY
 from weavorm.engine.types import (
     BatchReferenceResult,
     BatchResult,

@@ -1,7 +1,7 @@
 """Object writes of one collection: insert, replace, update, delete, exists, references.
 
 Single-object operations use REST (``/v1/objects``); many-object operations use the
-gRPC batch calls in :mod:`weavorm.engine._protocol.batch`. Tenant and consistency
+gRPC batch calls in :mod:`weavorm.engine.batching.requests`. Tenant and consistency
 level come from the :class:`~weavorm.engine._protocol.context.CollectionContext`.
 """
 
@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import quote
 
 from weavorm._proto.v1 import base_pb2, batch_delete_pb2
-from weavorm.engine._protocol import batch as batch_ops
 from weavorm.engine._protocol.calls import GrpcCall, HttpCall, Operation, http
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._protocol.encode import (
@@ -27,6 +26,7 @@ from weavorm.engine._protocol.encode import (
     uuid_str,
 )
 from weavorm.engine._protocol.validate import check_property_name
+from weavorm.engine.batching import requests as batch_ops
 from weavorm.engine.types import (
     BatchReferenceResult,
     BatchResult,

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from weavorm._proto.v1 import batch_delete_pb2, batch_pb2
-from weavorm.engine._protocol.batch import DEFAULT_CONCURRENCY, error_message
 from weavorm.engine._protocol.calls import Call, GrpcCall, parallel
 from weavorm.engine._protocol.data import delete_many_result
+from weavorm.engine.batching.requests import DEFAULT_CONCURRENCY, error_message
 from weavorm.errors import WeavormError
 from weavorm.odm import writes
 from weavorm.odm.session.planner import Change, FlushPlan, PlannedRequest

@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from weavorm._proto.v1 import batch_pb2
 from weavorm.engine._protocol import data as data_ops
-from weavorm.engine._protocol.batch import (
-    DEFAULT_REFERENCE_BATCH_SIZE,
-    item_wire_size,
-    oversized_message,
-)
 from weavorm.engine._protocol.calls import GrpcCall, HttpCall
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._protocol.encode import consistency_enum, fill_batch_object, paused_gc
 from weavorm.engine._protocol.filters import filter_to_grpc
+from weavorm.engine.batching.requests import (
+    DEFAULT_REFERENCE_BATCH_SIZE,
+    item_wire_size,
+    oversized_message,
+)
 from weavorm.engine.filters import Filter
 from weavorm.errors import ConfigError
 from weavorm.odm import persist
