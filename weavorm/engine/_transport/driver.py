@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 import logging
 import os
 import random
 import threading
 import time
 from collections.abc import Generator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
 from weavorm.engine._protocol.calls import Call, GrpcCall, HttpCall, Parallel, Sleep
@@ -327,13 +328,19 @@ class SyncDriver(_DriverBase):
                 max_workers=max(4, min(32, self.config.pool_size)),
                 thread_name_prefix="weavorm",
             )
+        # a sliding window (like the async driver): a call starts as soon as one ends
         results: list[Any] = [None] * len(call.calls)
         window = max(1, call.concurrency)
-        for start in range(0, len(call.calls), window):
-            chunk = list(enumerate(call.calls))[start : start + window]
-            futures = [(i, self._pool.submit(self._capture, c)) for i, c in chunk]
-            for i, future in futures:
-                results[i] = future.result()
+        pending: dict[Future[Any], int] = {}
+        calls = iter(enumerate(call.calls))
+        for i, c in itertools.islice(calls, window):
+            pending[self._pool.submit(self._capture, c)] = i
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                results[pending.pop(future)] = future.result()
+                for i, c in itertools.islice(calls, 1):
+                    pending[self._pool.submit(self._capture, c)] = i
         return results
 
     def _capture(self, call: HttpCall | GrpcCall) -> Any:
