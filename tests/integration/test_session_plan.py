@@ -87,7 +87,7 @@ def test_mixed_commit_sends_exactly_the_plan(db: WeaviateClient) -> None:
     # inserts in one request (writers) and in several (1,100 posts at 500 per request),
     # then the posts' references (1,000 per request)
     assert [r.kind for r in plan.requests] == ["BatchObjects"] * 4 + ["BatchReferences"] * 2
-    assert [r.items for r in plan.requests] == [3, 500, 500, 100, 1000, 100]
+    assert [r.items for r in plan.requests] == [500, 500, 3, 100, 1000, 100]
     assert len(sent) == plan.request_count == 6
     assert Counter(sent) == Counter(_target(r) for r in plan.requests)
     assert db.collections.get("PlanPost").aggregate.over_all(total_count=True).total_count == 1100
@@ -154,7 +154,7 @@ async def test_async_session_plan_is_what_is_sent(
             await s.commit()
         finally:
             unsubscribe()
-    assert [r.items for r in plan.requests] == [1, 500, 200, 700]
+    assert [r.items for r in plan.requests] == [500, 1, 200, 700]
     assert Counter(sent) == Counter(_target(r) for r in plan.requests)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from weavorm import Field, Model, Ref
 from weavorm.config import Vectorizer, Vectors
-from weavorm.odm.session import Change, ChangeKind, plan_flush
+from weavorm.odm.session import Change, ChangeKind, FlushPlan, plan_flush
 
 
 class PlanAuthor(Model):
@@ -177,3 +177,30 @@ def test_merges_are_the_engines_patch_with_only_the_changed_fields() -> None:
     assert call.path == f"/v1/objects/PlanBook/{book.id}"  # type: ignore[union-attr]
     assert call.json["properties"] == {"year": 3}  # type: ignore[union-attr]
     assert call.json["tenant"] == "t-1"  # type: ignore[union-attr]
+
+
+def test_the_streamed_plan_is_the_plan() -> None:
+    from weavorm.odm.session.planner import stream_flush
+
+    authors = [PlanAuthor(name=f"a{i}") for i in range(5)]
+    changes = [Change(a, ChangeKind.INSERT) for a in authors]
+    changes += [
+        Change(PlanBook(title=f"b{i}", author=authors[i % 5]), ChangeKind.INSERT) for i in range(23)
+    ]
+    changes.append(Change(PlanBook(title="m"), ChangeKind.UPDATE, changed=frozenset({"year"})))
+    changes.append(Change(PlanAuthor(name="gone"), ChangeKind.DELETE))
+    eager = plan_flush(changes, max_bytes=10_000_000, batch_size=4)
+    plan, stream = stream_flush(changes, max_bytes=10_000_000, batch_size=4)
+    streamed = list(stream)
+    assert [r.kind for r in streamed] == ["BatchObjects"] * len(streamed)
+
+    def shape(p: FlushPlan) -> list[tuple[str, list[int], bytes]]:
+        return [
+            (r.kind, r.changes, r.call.request.SerializeToString())  # type: ignore[union-attr]
+            if r.kind != "PATCH"
+            else (r.kind, r.changes, b"")
+            for r in p.requests
+        ]
+
+    assert shape(plan) == shape(eager)
+    assert streamed == [r for r in plan.requests if r.kind == "BatchObjects"]

@@ -8,7 +8,7 @@ under the sync driver and the async driver.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias, TypeVar
 
@@ -104,11 +104,13 @@ class Parallel:
     operation can account for every item).
 
     Attributes:
-        calls: The calls.
+        calls: The calls: a sequence, or a lazy iterable that the driver pulls the next
+            call from when a slot frees (so building a call overlaps with the calls in
+            flight; the session's flush streams its encoded requests this way).
         concurrency: At most this many in flight at once.
     """
 
-    calls: Sequence[HttpCall | GrpcCall]
+    calls: Iterable[HttpCall | GrpcCall]
     concurrency: int = 4
 
 
@@ -175,7 +177,7 @@ def grpc(
 
 
 def parallel(
-    calls: Sequence[HttpCall | GrpcCall], *, concurrency: int = 4
+    calls: Iterable[HttpCall | GrpcCall], *, concurrency: int = 4
 ) -> Generator[Call, Any, list[Any]]:
     """Yield calls to run concurrently; returns replies or errors in order."""
     replies: list[Any] = yield Parallel(calls=calls, concurrency=concurrency)

@@ -16,7 +16,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
@@ -318,7 +318,8 @@ class SyncDriver(_DriverBase):
                 raise
 
     def _parallel(self, call: Parallel) -> list[Any]:
-        if len(call.calls) <= 1 or call.concurrency <= 1:
+        few = isinstance(call.calls, Sequence) and len(call.calls) <= 1
+        if few or call.concurrency <= 1:
             return [self._capture(c) for c in call.calls]
         if self._pid != os.getpid():
             # A forked child has none of the parent's worker threads.
@@ -328,20 +329,25 @@ class SyncDriver(_DriverBase):
                 max_workers=max(4, min(32, self.config.pool_size)),
                 thread_name_prefix="weavorm",
             )
-        # a sliding window (like the async driver): a call starts as soon as one ends
-        results: list[Any] = [None] * len(call.calls)
+        # a sliding window (like the async driver): a call starts as soon as one ends;
+        # a lazy ``calls`` is pulled here, between the waits
+        results: dict[int, Any] = {}
         window = max(1, call.concurrency)
         pending: dict[Future[Any], int] = {}
-        calls = iter(enumerate(call.calls))
-        for i, c in itertools.islice(calls, window):
-            pending[self._pool.submit(self._capture, c)] = i
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                results[pending.pop(future)] = future.result()
-                for i, c in itertools.islice(calls, 1):
-                    pending[self._pool.submit(self._capture, c)] = i
-        return results
+        calls = enumerate(call.calls)
+        try:
+            for i, c in itertools.islice(calls, window):
+                pending[self._pool.submit(self._capture, c)] = i
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    results[pending.pop(future)] = future.result()
+                    for i, c in itertools.islice(calls, 1):
+                        pending[self._pool.submit(self._capture, c)] = i
+        except BaseException:
+            wait(pending)  # building a call failed: let the calls in flight end first
+            raise
+        return [results[i] for i in range(len(results))]
 
     def _capture(self, call: HttpCall | GrpcCall) -> Any:
         try:

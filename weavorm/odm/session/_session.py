@@ -23,7 +23,7 @@ from weavorm.errors import FlushError, QueryError
 from weavorm.odm import writes
 from weavorm.odm.model import object_state, set_object_state
 from weavorm.odm.session.executor import Outcome, execute_plan
-from weavorm.odm.session.planner import Change, ChangeKind, FlushPlan, plan_flush
+from weavorm.odm.session.planner import Change, ChangeKind, FlushPlan, plan_flush, stream_flush
 from weavorm.odm.session.tracking import changed_fields, restore, snapshot
 
 if TYPE_CHECKING:
@@ -412,8 +412,12 @@ class Session(_SessionBase):
             changes, entries = self._changes()
             if not changes:
                 return
-            plan = self._plan(changes)
-            outcome = self.client.run(execute_plan(changes, plan))
+            plan, stream = stream_flush(
+                changes,
+                max_bytes=self.client.grpc_max_message_size,
+                consistency=self.consistency,
+            )
+            outcome = self.client.run(execute_plan(changes, plan, stream=stream))
             self._apply(changes, entries, plan, outcome)
 
     def commit(self) -> None:
@@ -492,8 +496,12 @@ class AsyncSession(_SessionBase):
             changes, entries = self._changes()
             if not changes:
                 return
-            plan = self._plan(changes)
-            outcome = await self.client.run(execute_plan(changes, plan))
+            plan, stream = stream_flush(
+                changes,
+                max_bytes=self.client.grpc_max_message_size,
+                consistency=self.consistency,
+            )
+            outcome = await self.client.run(execute_plan(changes, plan, stream=stream))
             self._apply(changes, entries, plan, outcome)
 
     async def commit(self) -> None:

@@ -9,12 +9,12 @@ failed is left out of its request (a request left empty is not sent).
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from weavorm._proto.v1 import batch_delete_pb2, batch_pb2
-from weavorm.engine._protocol.calls import Call, GrpcCall, parallel
+from weavorm.engine._protocol.calls import Call, GrpcCall, HttpCall, parallel
 from weavorm.engine._protocol.data import delete_many_result
 from weavorm.engine.batching.requests import DEFAULT_CONCURRENCY, error_message
 from weavorm.errors import WeavormError
@@ -49,15 +49,37 @@ def execute_plan(
     plan: FlushPlan,
     *,
     concurrency: int | None = None,
+    stream: Iterator[PlannedRequest] | None = None,
 ) -> Generator[Call, Any, Outcome]:
     """Send ``plan``; failures are recorded per change index, never dropped.
 
     Used by sessions, ``create``/``bulk_create`` and queryset writes alike.
+
+    Args:
+        changes: The planned changes.
+        plan: Their plan (from :func:`~weavorm.odm.session.planner.plan_flush`), or the
+            plan being filled by ``stream``.
+        concurrency: Requests of a phase in flight at once.
+        stream: The ``BatchObjects`` requests of ``plan`` as the planner yields them
+            (:func:`~weavorm.odm.session.planner.stream_flush`): they are sent as they
+            come, and the other phases once it is exhausted (the plan is complete then).
     """
     outcome = Outcome()
-    outcome.failed.update(plan.rejected)
     width = concurrency or DEFAULT_CONCURRENCY
-    for phase in _phases(plan):
+    phases = _phases(plan) if stream is None else []
+    if stream is not None:
+        sent: list[PlannedRequest] = []
+
+        def calls() -> Iterator[GrpcCall | HttpCall]:
+            for request in stream:
+                sent.append(request)
+                yield request.call
+
+        replies = yield from parallel(calls(), concurrency=width)
+        _record_objects(sent, replies, outcome)
+        phases = [p for p in _phases(plan) if p[0].kind != "BatchObjects"]
+    outcome.failed.update(plan.rejected)
+    for phase in phases:
         kind = phase[0].kind
         if kind == "BatchObjects":
             yield from _objects(phase, outcome, width)
@@ -77,6 +99,10 @@ def _objects(
     phase: list[PlannedRequest], outcome: Outcome, width: int
 ) -> Generator[Call, Any, None]:
     replies = yield from parallel([r.call for r in phase], concurrency=width)
+    _record_objects(phase, replies, outcome)
+
+
+def _record_objects(phase: list[PlannedRequest], replies: list[Any], outcome: Outcome) -> None:
     failed = outcome.failed
     for request, reply in zip(phase, replies, strict=True):
         if isinstance(reply, batch_pb2.BatchObjectsReply):

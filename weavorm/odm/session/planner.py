@@ -15,7 +15,7 @@ the server will compute.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
@@ -47,6 +47,7 @@ __all__ = [
     "ObjectWrite",
     "PlannedRequest",
     "plan_flush",
+    "stream_flush",
 ]
 
 #: Objects per ``BatchObjects`` request of a flush (then split further by size).
@@ -328,6 +329,48 @@ def plan_flush(
         ConfigError: a value that cannot be encoded (naming the object), or a
             non-positive batch size or message limit.
     """
+    planner = _checked_planner(
+        max_bytes, batch_size, consistency, reference_batch_size, delete_batch_size
+    )
+    with paused_gc():
+        planner.add_all(changes)
+        planner.finish(reference_batch_size, delete_batch_size)
+    return planner.plan
+
+
+def stream_flush(
+    changes: Sequence[Change],
+    *,
+    max_bytes: int,
+    batch_size: int = DEFAULT_FLUSH_BATCH_SIZE,
+    consistency: str | None = None,
+    reference_batch_size: int = DEFAULT_REFERENCE_BATCH_SIZE,
+    delete_batch_size: int = DEFAULT_DELETE_BATCH_SIZE,
+) -> tuple[FlushPlan, Iterator[PlannedRequest]]:
+    """:func:`plan_flush`, lazily: the plan, and an iterator of its ``BatchObjects`` requests.
+
+    Iterating encodes the objects and yields each request as soon as it is full, so a
+    flush sends the first requests while it encodes the next. Once the iterator is
+    exhausted, the plan is complete and equal to what :func:`plan_flush` returns for
+    the same changes (the same requests in the same order).
+
+    Raises:
+        ConfigError: as :func:`plan_flush` (while iterating, for an object that cannot
+            be encoded).
+    """
+    planner = _checked_planner(
+        max_bytes, batch_size, consistency, reference_batch_size, delete_batch_size
+    )
+    return planner.plan, planner.stream(changes, reference_batch_size, delete_batch_size)
+
+
+def _checked_planner(
+    max_bytes: int,
+    batch_size: int,
+    consistency: str | None,
+    reference_batch_size: int,
+    delete_batch_size: int,
+) -> _Planner:
     for name, value in (
         ("batch_size", batch_size),
         ("reference_batch_size", reference_batch_size),
@@ -340,21 +383,16 @@ def plan_flush(
             f"gRPC message limit must exceed {_HEADROOM} bytes, got {max_bytes}",
             field="grpc_max_message_size",
         )
-    planner = _Planner(max_bytes - _HEADROOM, max_bytes, batch_size, consistency)
-    with paused_gc():
-        planner.add_all(changes)
-        planner.finish(reference_batch_size, delete_batch_size)
-    return planner.plan
+    return _Planner(max_bytes - _HEADROOM, max_bytes, batch_size, consistency)
 
 
 class _Open:
     """The ``BatchObjects`` request being filled for one (collection, tenant)."""
 
-    __slots__ = ("changes", "closed", "group", "positions", "request", "used")
+    __slots__ = ("changes", "group", "positions", "request", "used")
 
     def __init__(self, group: UpsertGroup) -> None:
         self.group = group
-        self.closed: list[PlannedRequest] = []
         self.request = batch_pb2.BatchObjectsRequest()
         self.changes: list[int] = []
         self.positions: list[int] = []
@@ -370,6 +408,7 @@ class _Planner:
         self.consistency = consistency
         self.level = consistency_enum(consistency)
         self.open: dict[tuple[str, str | None], _Open] = {}
+        self.ready: list[PlannedRequest] = []
         self.merges: list[PlannedRequest] = []
         self.refs: dict[tuple[str, str | None], ReferenceGroup] = {}
         self.ref_changes: dict[tuple[str, str | None], list[int]] = {}
@@ -378,8 +417,33 @@ class _Planner:
 
     # -- objects ----------------------------------------------------------------------
 
+    def stream(
+        self, changes: Sequence[Change], reference_batch_size: int, delete_batch_size: int
+    ) -> Iterator[PlannedRequest]:
+        """Plan ``changes``, yielding each ``BatchObjects`` request as soon as it is full.
+
+        When the iterator is exhausted the plan is complete (merges, references and
+        deletes included), and ``plan.requests`` holds the same requests in the same
+        order as :func:`plan_flush` gives.
+        """
+        ready = self.ready
+        for _ in self._add(changes):
+            if ready:
+                yield from ready
+                ready.clear()
+        self.finish(reference_batch_size, delete_batch_size)
+        yield from ready
+        ready.clear()
+
     def add_all(self, changes: Sequence[Change]) -> None:
+        for _ in self._add(changes):
+            pass
+        self.ready.clear()
+
+    def _add(self, changes: Sequence[Change]) -> Iterator[None]:
+        """Add each change; yields after every change that closed a request."""
         model: Any = None
+        ready = self.ready
         collection = ""
         sources: dict[str, frozenset[str] | None] = {}
         for index, change in enumerate(changes):
@@ -403,6 +467,8 @@ class _Planner:
                 self._merge(index, change, collection, recomputed)
                 continue
             self._upsert(index, change, key, recomputed)
+            if ready:
+                yield None
 
     def _upsert(
         self,
@@ -477,9 +543,11 @@ class _Planner:
             idempotent=True,
         )
         group = current.group
-        current.closed.append(
-            PlannedRequest("BatchObjects", group.collection, group.tenant, call, current.changes)
+        planned = PlannedRequest(
+            "BatchObjects", group.collection, group.tenant, call, current.changes
         )
+        self.plan.requests.append(planned)
+        self.ready.append(planned)
         group.requests.append(current.positions)
         current.request = batch_pb2.BatchObjectsRequest()
         current.changes, current.positions, current.used = [], [], 0
@@ -550,9 +618,8 @@ class _Planner:
 
     def finish(self, reference_batch_size: int, delete_batch_size: int) -> None:
         requests = self.plan.requests
-        for current in self.open.values():  # group after group, as first seen
+        for current in self.open.values():  # the partly filled requests, as first seen
             self._close(current)
-            requests.extend(current.closed)
         requests.extend(self.merges)
         for key, group in self.refs.items():
             self.plan.references.append(group)
