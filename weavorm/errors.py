@@ -12,6 +12,7 @@ boundary and chained with ``raise ... from exc``.
     │   ├── ConnectError            nothing listening, DNS, refused, TLS
     │   ├── TimeoutError            a deadline passed
     │   └── CircuitOpenError        not sent: the endpoint's circuit breaker is open
+    │       └── NoFallbackError     gRPC is down and this operation has no REST fallback
     ├── ServerError(status, message) the server answered with an error
     │   ├── AuthenticationError     401 / UNAUTHENTICATED
     │   ├── PermissionDeniedError   403 / PERMISSION_DENIED
@@ -53,6 +54,7 @@ __all__ = [
     "FlushError",
     "MigrationError",
     "MultipleObjectsReturned",
+    "NoFallbackError",
     "NotFoundError",
     "NotLoadedError",
     "ObjectDoesNotExist",
@@ -119,6 +121,32 @@ class CircuitOpenError(TransportError):
         self.transport = transport
         self.endpoint = endpoint
         self.until = until
+
+
+class NoFallbackError(CircuitOpenError):
+    """gRPC is unreachable and the operation has no REST equivalent to fall back to.
+
+    Raised with ``grpc_fallback="rest"`` for what only gRPC serves (generative
+    searches, rerank, grouped searches, media searches, ...), at once, without I/O.
+
+    Attributes:
+        operation: The weavorm operation, e.g. ``"query.near_image"``.
+        feature: What has no REST form, e.g. ``"rerank"`` (or the gRPC method).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transport: str,
+        endpoint: str,
+        until: float,
+        operation: str,
+        feature: str,
+    ) -> None:
+        super().__init__(message, transport=transport, endpoint=endpoint, until=until)
+        self.operation = operation
+        self.feature = feature
 
 
 class ServerError(WeavormError):

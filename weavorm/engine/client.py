@@ -146,6 +146,7 @@ class WeaviateClient:
         size = info.get("grpcMaxMessageSize")
         if isinstance(size, int) and size > 0:
             self._driver.grpc_max_message_size = size
+        self._driver.check_grpc()  # with grpc_fallback="rest": REST at once if gRPC is down
         return self
 
     def is_live(self) -> bool:

@@ -116,6 +116,7 @@ class AsyncWeaviateClient:
         size = info.get("grpcMaxMessageSize")
         if isinstance(size, int) and size > 0:
             self._driver.grpc_max_message_size = size
+        await self._driver.check_grpc()  # with grpc_fallback="rest": REST at once if gRPC is down
         return self
 
     async def is_live(self) -> bool:
