@@ -73,8 +73,8 @@ def test_named_vectors() -> None:
     assert http.json["objects"][0]["vectors"] == {"a": [1.0, 2.0]}
 
 
-@pytest.mark.parametrize("method", ["Search", "Aggregate", "BatchReferences"])
-def test_other_methods_have_no_rest_equivalent_yet(method: str) -> None:
+@pytest.mark.parametrize("method", ["Search", "Aggregate", "Tenants"])
+def test_methods_needing_more_than_one_call_have_no_single_rest_equivalent(method: str) -> None:
     from weavorm._proto.v1 import batch_pb2
 
     call = GrpcCall(
@@ -94,7 +94,7 @@ def test_filters_become_a_rest_where() -> None:
     where = (Filter.by_property("n").less_than(5) | Filter.by_property("name").equal("x")) & (
         Filter.by_property("tags").contains_any(["a", "b"])
     )
-    assert where_of(filter_to_grpc(where), operation="data.delete_many") == {
+    assert where_of(filter_to_grpc(where), graphql=False) == {
         "operator": "And",
         "operands": [
             {
@@ -107,3 +107,80 @@ def test_filters_become_a_rest_where() -> None:
             {"operator": "ContainsAny", "path": ["tags"], "valueTextArray": ["a", "b"]},
         ],
     }
+
+
+def test_batch_references_become_post_batch_references() -> None:
+    from weavorm._proto.v1 import batch_pb2
+
+    request = batch_pb2.BatchReferencesRequest(
+        references=[
+            batch_pb2.BatchReference(
+                name="author", from_collection="Book", from_uuid=UID, to_uuid=TARGET
+            ),
+            batch_pb2.BatchReference(
+                name="cites",
+                from_collection="Book",
+                from_uuid=UID,
+                to_collection="Paper",
+                to_uuid=TARGET,
+                tenant="t1",
+            ),
+        ],
+        consistency_level=2,
+    )
+    call = GrpcCall(
+        method="BatchReferences",
+        request=request,
+        reply_type=batch_pb2.BatchReferencesReply,
+        operation="data.reference_add_many",
+        idempotent=False,
+    )
+    found = rest_equivalent(call)
+    assert found is not None
+    http, convert = found
+    assert (http.method, http.path, http.params) == (
+        "POST",
+        "/v1/batch/references",
+        {"consistency_level": "QUORUM"},
+    )
+    assert not http.retryable  # adding a reference twice would duplicate it
+    assert http.json == [
+        {
+            "from": f"weaviate://localhost/Book/{UID}/author",
+            "to": f"weaviate://localhost/{TARGET}",
+        },
+        {
+            "from": f"weaviate://localhost/Book/{UID}/cites",
+            "to": f"weaviate://localhost/Paper/{TARGET}",
+            "tenant": "t1",
+        },
+    ]
+    reply = convert(
+        HttpReply(
+            status=200,
+            json=[{"result": {}}, {"result": {"errors": {"error": [{"message": "no such"}]}}}],
+            text="",
+        )
+    )
+    assert [(e.index, e.error) for e in reply.errors] == [(1, "no such")]
+
+
+def test_rest_operation_covers_the_data_methods_only() -> None:
+    from weavorm._proto.v1 import batch_pb2
+    from weavorm.engine._protocol.graphql_common import SchemaCache
+    from weavorm.engine._protocol.rest_fallback import FALLBACK_METHODS, rest_operation
+
+    assert {
+        "Aggregate",
+        "BatchDelete",
+        "BatchObjects",
+        "BatchReferences",
+        "Search",
+    } == FALLBACK_METHODS
+    call = GrpcCall(
+        method="TenantsGet",
+        request=batch_pb2.BatchObjectsRequest(),
+        reply_type=batch_pb2.BatchObjectsReply,
+        operation="tenants.get",
+    )
+    assert rest_operation(call, SchemaCache()) is None
