@@ -141,11 +141,12 @@ def test_searches_become_graphql_arguments() -> None:
     )
     assert 'bm25: {query: "apple pie", properties: ["title^2"]}' in query
     assert "_additional { id score }" in query
-    hybrid = search.hybrid_message("pie", alpha=0.25, vector=[1.0, 0.0], fusion_type="FUSION_TYPE_RANKED")
+    hybrid = search.hybrid_message(
+        "pie", alpha=0.25, vector=[1.0, 0.0], fusion_type="FUSION_TYPE_RANKED"
+    )
     query = get_query(_request(operator=("hybrid_search", hybrid)), BOOK, SCHEMAS.get)
     assert (
-        'hybrid: {query: "pie", alpha: 0.25, fusionType: rankedFusion, vector: [1.0, 0.0]}'
-        in query
+        'hybrid: {query: "pie", alpha: 0.25, fusionType: rankedFusion, vector: [1.0, 0.0]}' in query
     )
     nt = search.near_text_message(["sea"], certainty=0.7)
     query = get_query(_request(operator=("near_text", nt)), BOOK, SCHEMAS.get)
