@@ -11,6 +11,7 @@ Figures are printed as ``FALLBACK ...`` (run with ``-s``).
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -19,7 +20,9 @@ from typing import Any
 import pytest
 
 import weavorm
+from weavorm import errors
 from weavorm.engine import (
+    CircuitBreaker,
     DataObject,
     Filter,
     MetadataQuery,
@@ -27,10 +30,13 @@ from weavorm.engine import (
     QueryNested,
     QueryReference,
     RequestEvent,
+    Rerank,
     Sort,
+    Timeout,
     WeaviateClient,
 )
 from weavorm.server import free_port
+from weavorm.testing.faultproxy import FaultProxy
 
 pytestmark = pytest.mark.integration
 
@@ -289,3 +295,187 @@ def test_queries_over_rest_equal_the_grpc_results(
     assert over_grpc["filter_ref"].objects
     assert over_grpc["near_vector_distance"].objects
     assert over_grpc["props_nested_refs"].objects[0].references["author"].objects
+
+
+def _grpc_port(server: Any) -> int:
+    return int(server.grpc_url.rsplit(":", 1)[1])
+
+
+def _count(client: WeaviateClient, name: str) -> int:
+    result = client.graphql_raw_query(f"{{Aggregate{{{name}{{meta{{count}}}}}}}}")
+    assert not result.errors, result.errors
+    return int(result.data["Aggregate"][name][0]["meta"]["count"])
+
+
+def _odm_queries(client: WeaviateClient, item: Any) -> dict[str, Any]:
+    from weavorm.odm import Count, Max, Sum
+
+    items = item.objects.using(client)
+
+    def rows(qs: Any) -> list[Any]:
+        return [(o.id, o.model_dump(mode="json"), o.meta.distance, o.meta.score) for o in qs]
+
+    return {
+        "filter": rows(items.filter(n__gte=4990, tags__contains_any=["t1"]).order_by("-n")),
+        "exclude_slice": rows(items.exclude(n__lt=100).order_by("score")[10:15]),
+        "near_vector": rows(items.near_vector([1.0, 0.25, 0.5]).limit(7)),
+        "bm25": rows(items.bm25("item 42").limit(5)),
+        "hybrid": rows(items.hybrid("item 7", vector=[1.0, 0.1, 0.5], alpha=0.5).limit(5)),
+        "count": items.count(),
+        "count_filtered": items.filter(n__lt=1234).count(),
+        "aggregate": items.filter(n__lt=100).aggregate(
+            n=Count(), total=Sum("n"), high=Max("score")
+        ),
+        "select_related": [
+            (o.id, o.author.name if o.author is not None else None)
+            for o in items.filter(n__lt=6).select_related("author").order_by("n")
+        ],
+        "get": items.get(n=17).model_dump(mode="json"),
+    }
+
+
+def test_odm_session_commit_and_queries_over_rest_then_back_to_grpc(
+    weaviate_server: Any, weaviate_client: WeaviateClient
+) -> None:
+    from weavorm import Model, Ref, Session
+    from weavorm.config import Vectorizer
+    from weavorm.schema import create_all
+
+    class FbAuthor(Model):
+        name: str
+
+        class Meta:
+            vectorizer = Vectorizer.none()
+            id_fields = ("name",)
+
+    class FbItem(Model):
+        n: int
+        name: str
+        score: float
+        tags: list[str]
+        author: Ref[FbAuthor] | None = None
+
+        class Meta:
+            vectorizer = Vectorizer.none()
+            id_fields = ("n",)
+
+    class FbItemGrpc(Model):
+        n: int
+        name: str
+        score: float
+        tags: list[str]
+        author: Ref[FbAuthor] | None = None
+
+        class Meta:
+            vectorizer = Vectorizer.none()
+            id_fields = ("n",)
+
+    n = 5_000
+    authors = [FbAuthor(name=f"author {i}") for i in range(5)]
+
+    def rows(model: type[Any]) -> list[Any]:
+        return [
+            model(
+                n=i,
+                name=f"item {i}",
+                score=i / 7,
+                tags=[f"t{i % 3}", "all"],
+                author=authors[i % 5],
+                vector=[1.0, i / n, (i % 11) / 11],
+            )
+            for i in range(n)
+        ]
+
+    create_all(weaviate_client, [FbAuthor, FbItem, FbItemGrpc])
+    started = time.perf_counter()
+    with Session(weaviate_client) as session:
+        session.add_all(authors)
+        session.add_all(rows(FbItemGrpc))
+        session.commit()
+    grpc_seconds = time.perf_counter() - started
+
+    breaker = CircuitBreaker(failures=3, window=30.0, open_for=1.0)
+    with FaultProxy("127.0.0.1", _grpc_port(weaviate_server), max_lifetime=300) as proxy:
+        proxy.blackhole(300.0)
+        client = weavorm.connect(
+            weaviate_server.url,
+            grpc_url=proxy.address,
+            timeout=Timeout(connect=1.0, read=5.0, batch=10.0),
+            circuit=breaker,
+            grpc_fallback="rest",
+        )
+        paths = _Paths(client)
+        circuit_events: list[RequestEvent] = []
+        client.telemetry.subscribe(
+            lambda e: circuit_events.append(e) if e.kind == "circuit" else None
+        )
+        with client:
+            assert client._driver.data_path()[0] == "rest"  # the health check at connect
+            started = time.perf_counter()
+            with Session(client) as session:
+                session.add_all(rows(FbItem))
+                session.commit()
+                assert session.new == []
+            rest_seconds = time.perf_counter() - started
+            served = paths.served()
+            assert "http POST /v1/batch/objects" in served
+            assert "http POST /v1/batch/references" in served
+            assert not any(s.startswith("grpc") for s in served)
+            assert _count(weaviate_client, "FbItem") == n  # 0 lost, 0 duplicated (fixed ids)
+            paths.clear()
+            over_rest = _odm_queries(client, FbItem)
+            assert not any(s.startswith("grpc") for s in paths.served())
+            assert "http POST /v1/graphql" in paths.served()
+            # no REST form: a typed error naming the operation, at once
+            worst = 0.0
+            for _ in range(20):
+                began = time.perf_counter()
+                with pytest.raises(errors.NoFallbackError) as info:
+                    client.collections.get("FbItem").query.near_vector(
+                        [1.0, 0.0, 0.0], rerank=Rerank(prop="name", query="x")
+                    )
+                worst = max(worst, time.perf_counter() - began)
+            assert info.value.operation == "query.near_vector"
+            assert "rerank" in str(info.value) and isinstance(info.value, errors.TransportError)
+            # the fault ends: the half-open probe succeeds and calls go over gRPC again
+            proxy.pass_through()
+            healed = time.monotonic()
+            back: float | None = None
+            while time.monotonic() - healed < 20:
+                paths.clear()
+                FbItem.objects.using(client).filter(n=3).count()
+                if any(s.startswith("grpc Aggregate") for s in paths.served()):
+                    back = time.monotonic() - healed
+                    break
+                time.sleep(0.05)
+            assert back is not None, "the client never returned to gRPC"
+            assert client._driver.data_path()[0] == "grpc"
+            paths.clear()
+            over_grpc_after = _odm_queries(client, FbItem)
+            assert not any(s.startswith("http POST /v1/graphql") for s in paths.served())
+            states = [e.status for e in circuit_events]
+            assert states[-2:] == ["half_open", "closed"]
+    over_grpc = _odm_queries(weaviate_client, FbItem)
+    for key, expected in over_grpc.items():
+        assert over_rest[key] == expected, key
+        assert over_grpc_after[key] == expected, key
+    assert over_grpc["count"] == n and len(over_grpc["select_related"]) == 6
+    assert all(name is not None for _, name in over_grpc["select_related"])
+
+    def stored(name: str) -> dict[int, tuple[Any, ...]]:
+        collection = weaviate_client.collections.get(name)
+        out: dict[int, tuple[Any, ...]] = {}
+        for obj in collection.iterator(include_vector=True, return_references=None):
+            p = obj.properties
+            out[p["n"]] = (p["name"], p["score"], sorted(p["tags"]), obj.vector)
+        return out
+
+    assert stored("FbItem") == stored("FbItemGrpc")
+    print(
+        f"FALLBACK session commit of {n} objects + {n} references: gRPC {grpc_seconds:.2f} s "
+        f"({n / grpc_seconds:.0f} objects/s); REST fallback, gRPC blackholed "
+        f"{rest_seconds:.2f} s ({n / rest_seconds:.0f} objects/s); unsupported call refused "
+        f"in {worst * 1e6:.0f} us worst; back on gRPC {back:.2f} s after the fault ended "
+        f"(open_for={breaker.open_for} s); circuit states while healing {states}"
+    )
+    assert worst < FAST_FAIL_BOUND
