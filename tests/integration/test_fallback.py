@@ -24,6 +24,7 @@ from weavorm import errors
 from weavorm.engine import (
     CircuitBreaker,
     DataObject,
+    DataReference,
     Filter,
     MetadataQuery,
     Metrics,
@@ -479,3 +480,66 @@ def test_odm_session_commit_and_queries_over_rest_then_back_to_grpc(
         f"(open_for={breaker.open_for} s); circuit states while healing {states}"
     )
     assert worst < FAST_FAIL_BOUND
+
+
+def _tenant_queries(client: WeaviateClient, name: str) -> dict[str, Any]:
+    base = client.collections.get(name)
+    out: dict[str, Any] = {"tenants": base.tenants.get()}
+    for tenant in ("a", "b"):
+        c = base.with_tenant(tenant).with_consistency_level("QUORUM")
+        out[f"{tenant} fetch"] = c.query.fetch_objects(limit=50)
+        out[f"{tenant} near_vector"] = c.query.near_vector(
+            [1.0, 0.5], limit=3, return_metadata=MetadataQuery(distance=True)
+        )
+        out[f"{tenant} count"] = c.aggregate.over_all(total_count=True).total_count
+    return out
+
+
+def test_tenants_consistency_and_reference_writes_over_rest(
+    weaviate_server: Any, weaviate_client: WeaviateClient, collection_name: str
+) -> None:
+    weaviate_client.collections.create_from_dict(
+        {
+            "class": collection_name,
+            "vectorizer": "none",
+            "multiTenancyConfig": {"enabled": True},
+            "properties": [
+                {"name": "n", "dataType": ["int"]},
+                {"name": "next", "dataType": [collection_name]},
+            ],
+        }
+    )
+    weaviate_client.collections.get(collection_name).tenants.create(["a", "b"])
+    client = _rest_client(weaviate_server)
+    paths = _Paths(client)
+    with client:
+        for k, tenant in enumerate(("a", "b")):
+            c = client.collections.get(collection_name).with_tenant(tenant)
+            result = c.data.insert_many(
+                [
+                    DataObject(properties={"n": i}, uuid=_uid(i), vector=[1.0, i / 10])
+                    for i in range(5 + k)
+                ]
+            )
+            assert not result.errors
+            refs = c.data.reference_add_many(
+                [
+                    DataReference(from_property="next", from_uuid=_uid(i), to_uuid=_uid(i + 1))
+                    for i in range(3)
+                ]
+            )
+            assert not refs.errors
+        over_rest = _tenant_queries(client, collection_name)
+    served = paths.served()
+    assert "http POST /v1/batch/references" in served and "http POST /v1/graphql" in served
+    assert f"http GET /v1/schema/{collection_name}/tenants" in served
+    assert not any(s.startswith("grpc") for s in served)
+    assert over_rest == _tenant_queries(weaviate_client, collection_name)
+    assert over_rest["a count"] == 5 and over_rest["b count"] == 6
+    linked = (
+        weaviate_client.collections.get(collection_name)
+        .with_tenant("b")
+        .query.fetch_object_by_id(_uid(0), return_references=QueryReference(link_on="next"))
+    )
+    assert linked is not None
+    assert [o.uuid for o in linked.references["next"].objects] == [uuid.UUID(_uid(1))]

@@ -121,7 +121,9 @@ def test_filters_sort_paging_tenant_and_consistency() -> None:
         ctx, filters=where, sort=Sort.by_property("n", ascending=False), limit=5, offset=2
     )
     query = get_query(req, BOOK, SCHEMAS.get)
-    assert 'tenant: "t1", consistencyLevel: QUORUM' in query
+    assert 'tenant: "t1", where' in query  # one replica: no consistencyLevel argument
+    replicated = ClassSchema(name="Book", props=BOOK.props, replicated=True)
+    assert 'tenant: "t1", consistencyLevel: QUORUM' in get_query(req, replicated, SCHEMAS.get)
     assert '{operator: GreaterThan, path: ["when"], valueDate: "2024-01-01T00:00:00' in query
     assert '{operator: LessThan, path: ["score"], valueNumber: 3.0}' in query
     assert '{operator: Equal, path: ["author", "Author", "name"], valueText: "Ada"}' in query

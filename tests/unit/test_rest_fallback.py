@@ -176,11 +176,12 @@ def test_rest_operation_covers_the_data_methods_only() -> None:
         "BatchObjects",
         "BatchReferences",
         "Search",
+        "TenantsGet",
     } == FALLBACK_METHODS
     call = GrpcCall(
-        method="TenantsGet",
+        method="TenantsForget",
         request=batch_pb2.BatchObjectsRequest(),
         reply_type=batch_pb2.BatchObjectsReply,
-        operation="tenants.get",
+        operation="x",
     )
     assert rest_operation(call, SchemaCache()) is None

@@ -114,12 +114,15 @@ class ClassSchema:
         props: Property name -> :class:`PropSchema`.
         named_vectors: Names of its named vectors (empty for a single default vector).
         multi_vectors: Names of named vectors that hold multi-vectors.
+        replicated: Whether it has more than one replica: GraphQL offers
+            ``consistencyLevel`` and ``isConsistent`` only then.
     """
 
     name: str
     props: Mapping[str, PropSchema]
     named_vectors: tuple[str, ...] = ()
     multi_vectors: frozenset[str] = frozenset()
+    replicated: bool = False
 
     def prop(self, name: str) -> PropSchema | None:
         """The property ``name``, or None."""
@@ -154,6 +157,7 @@ def parse_class(class_json: Mapping[str, Any]) -> ClassSchema:
         props=_props(class_json.get("properties")),
         named_vectors=tuple(configs),
         multi_vectors=multi,
+        replicated=int((class_json.get("replicationConfig") or {}).get("factor") or 1) > 1,
     )
 
 

@@ -117,9 +117,10 @@ def _vector_fields(meta: search_get_pb2.MetadataRequest, schema: ClassSchema) ->
 def _additional(meta: search_get_pb2.MetadataRequest, schema: ClassSchema) -> str:
     if meta.query_profile:
         raise NoRestForm("a query profile")
-    # isConsistent: GraphQL serves it only on replicated collections; left out.
     fields = ["id"]
     fields += _vector_fields(meta, schema)
+    if meta.is_consistent and schema.replicated:  # GraphQL has it only then
+        fields.append("isConsistent")
     for flag, name in (
         (meta.creation_time_unix, "creationTimeUnix"),
         (meta.last_update_time_unix, "lastUpdateTimeUnix"),
@@ -352,7 +353,8 @@ def _arguments(req: search_get_pb2.SearchRequest, schema: ClassSchema, lookup: L
     if req.tenant:
         args["tenant"] = req.tenant
     level = _CONSISTENCY.get(int(req.consistency_level or 0))
-    if req.HasField("consistency_level") and level is not None:
+    if req.HasField("consistency_level") and level is not None and schema.replicated:
+        # GraphQL has the argument only with replicas (with one, every level is ONE)
         args["consistencyLevel"] = Enum(level)
     if req.HasField("filters"):
         args["where"] = where_of(req.filters, schema=schema, lookup=lookup)

@@ -9,7 +9,8 @@ Covered:
 - ``Aggregate`` -> GraphQL ``Aggregate`` (:mod:`.graphql_aggregate`);
 - ``BatchObjects`` -> ``POST /v1/batch/objects``;
 - ``BatchReferences`` -> ``POST /v1/batch/references``;
-- ``BatchDelete`` -> ``DELETE /v1/batch/objects`` (the filter as a REST ``where``).
+- ``BatchDelete`` -> ``DELETE /v1/batch/objects`` (the filter as a REST ``where``);
+- ``TenantsGet`` -> ``GET /v1/schema/{collection}/tenants``.
 
 The GraphQL and delete forms read the collection's schema first (cached).
 A request that uses what REST cannot express raises
@@ -27,7 +28,14 @@ from typing import Any
 from google.protobuf.message import Message
 
 from weavorm._proto.google.protobuf import struct_pb2
-from weavorm._proto.v1 import aggregate_pb2, base_pb2, batch_delete_pb2, batch_pb2, search_get_pb2
+from weavorm._proto.v1 import (
+    aggregate_pb2,
+    base_pb2,
+    batch_delete_pb2,
+    batch_pb2,
+    search_get_pb2,
+    tenants_pb2,
+)
 from weavorm.engine._protocol.calls import GrpcCall, HttpCall, HttpReply, Operation
 from weavorm.engine._protocol.graphql_aggregate import aggregate_query, aggregate_reply
 from weavorm.engine._protocol.graphql_common import (
@@ -45,7 +53,7 @@ __all__ = ["FALLBACK_METHODS", "NoRestForm", "rest_equivalent", "rest_operation"
 
 #: gRPC methods that can run over REST instead.
 FALLBACK_METHODS = frozenset(
-    {"Aggregate", "BatchDelete", "BatchObjects", "BatchReferences", "Search"}
+    {"Aggregate", "BatchDelete", "BatchObjects", "BatchReferences", "Search", "TenantsGet"}
 )
 
 _CONSISTENCY = {1: "ONE", 2: "QUORUM", 3: "ALL"}
@@ -248,6 +256,35 @@ def _batch_references(
     return http, convert
 
 
+def _tenants_get(
+    call: GrpcCall,
+) -> tuple[HttpCall, Callable[[HttpReply], tenants_pb2.TenantsGetReply]]:
+    request: Any = call.request
+    names = set(request.names.values) if request.HasField("names") else None
+    http = HttpCall(
+        method="GET",
+        path=f"/v1/schema/{request.collection}/tenants",
+        operation=call.operation,
+        timeout=call.timeout,
+    )
+
+    def convert(reply: HttpReply) -> tenants_pb2.TenantsGetReply:
+        out = tenants_pb2.TenantsGetReply()
+        for item in reply.json or []:
+            name = str(item.get("name") or "")
+            if names is not None and name not in names:
+                continue
+            status = str(item.get("activityStatus") or "ACTIVE").upper()
+            try:
+                value = tenants_pb2.TenantActivityStatus.Value(f"TENANT_ACTIVITY_STATUS_{status}")
+            except ValueError:
+                value = tenants_pb2.TENANT_ACTIVITY_STATUS_UNSPECIFIED
+            out.tenants.add(name=name, activity_status=value)
+        return out
+
+    return http, convert
+
+
 def rest_equivalent(
     call: GrpcCall,
 ) -> tuple[HttpCall, Callable[[HttpReply], Any]] | None:
@@ -262,6 +299,8 @@ def rest_equivalent(
         return _batch_delete(call)
     if call.method == "BatchReferences":
         return _batch_references(call)
+    if call.method == "TenantsGet":
+        return _tenants_get(call)
     return None
 
 
