@@ -327,10 +327,17 @@ def test_doctor_reports_the_data_path(weaviate_server: Any) -> None:
         )
         return out.stdout
 
-    assert "data path: gRPC" in doctor(weaviate_server.grpc_url)
-    report = doctor(f"127.0.0.1:{free_port()}")  # nothing listens there
-    assert "data path: REST only" in report and "grpc_fallback='rest'" in report
-    assert "verdict: NOT OK" in report
+    assert "data path: gRPC (searches, aggregates and batches): the gRPC circuit to" in doctor(
+        weaviate_server.grpc_url
+    )
+    port = free_port()
+    report = doctor(f"127.0.0.1:{port}")  # nothing listens there
+    assert (
+        f"data path: REST fallback: the gRPC circuit to 127.0.0.1:{port} is open: "
+        "unreachable at connect (ConnectError)"
+    ) in report
+    assert "grpc_fallback='rest'" in report and "NoFallbackError" in report
+    assert "[FAIL] gRPC health" in report and "verdict: NOT OK" in report
 
 
 async def test_async_client_with_grpc_refused_at_connect_runs_over_rest(
