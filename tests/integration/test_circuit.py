@@ -307,7 +307,7 @@ def test_session_commit_of_5000_runs_over_rest_while_grpc_is_blackholed(
     print(
         f"CIRCUIT session commit of {n}: gRPC {grpc_seconds:.2f} s ({n / grpc_seconds:.0f}/s); "
         f"REST fallback with gRPC blackholed {rest_seconds:.2f} s ({n / rest_seconds:.0f}/s, "
-        "including the 5 s batch timeouts that opened the circuit)"
+        "including the 10 s batch timeouts that opened the circuit)"
     )
 
 

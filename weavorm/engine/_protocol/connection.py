@@ -211,8 +211,9 @@ class ConnectionConfig:
         skip_init_checks: Do not contact the server when connecting.
         grpc: Keepalive, reconnection and channel-reset settings.
         circuit: Circuit breaker of each transport, or None for none.
-        grpc_fallback: ``"rest"``: while the gRPC circuit is open, run the gRPC calls
-            that have a REST equivalent over REST (see ``docs/processes.md``).
+        grpc_fallback: ``"rest"``: while gRPC is unreachable (at connect, or its
+            circuit open), run the gRPC calls that have a REST equivalent over REST
+            and GraphQL (see ``docs/failures.md``).
         allow_plaintext_grpc: Allow credentials over plaintext gRPC while REST uses
             ``https://`` (refused by default: the key would travel unencrypted).
 
