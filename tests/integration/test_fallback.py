@@ -11,6 +11,7 @@ Figures are printed as ``FALLBACK ...`` (run with ``-s``).
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Iterator
@@ -543,3 +544,102 @@ def test_tenants_consistency_and_reference_writes_over_rest(
     )
     assert linked is not None
     assert [o.uuid for o in linked.references["next"].objects] == [uuid.UUID(_uid(1))]
+
+
+def test_named_vectors_over_rest_equal_grpc(
+    weaviate_server: Any, weaviate_client: WeaviateClient, collection_name: str
+) -> None:
+    weaviate_client.collections.create_from_dict(
+        {
+            "class": collection_name,
+            "properties": [{"name": "title", "dataType": ["text"]}],
+            "vectorConfig": {
+                "a": {"vectorizer": {"none": {}}, "vectorIndexType": "hnsw"},
+                "b": {"vectorizer": {"none": {}}, "vectorIndexType": "flat"},
+            },
+        }
+    )
+    items = weaviate_client.collections.get(collection_name)
+    result = items.data.insert_many(
+        [
+            DataObject(
+                properties={"title": f"doc {i} {'red' if i % 2 else 'blue'}"},
+                uuid=_uid(i),
+                vector={"a": [1.0, i / 10], "b": [0.5, 1.0 - i / 10, 0.25]},
+            )
+            for i in range(10)
+        ]
+    )
+    assert not result.errors
+
+    def queries(client: WeaviateClient) -> dict[str, Any]:
+        c = client.collections.get(collection_name)
+        meta = MetadataQuery(distance=True)
+        return {
+            "all_vectors": c.query.fetch_objects(include_vector=True),
+            "one_vector": c.query.fetch_objects(include_vector=["b"]),
+            "near_a": c.query.near_vector(
+                [1.0, 0.3], target_vector="a", limit=4, return_metadata=meta
+            ),
+            "near_b": c.query.near_vector(
+                [0.5, 0.5, 0.25], target_vector="b", limit=4, return_metadata=meta
+            ),
+            "near_object_b": c.query.near_object(
+                _uid(2), target_vector="b", limit=3, return_metadata=meta
+            ),
+            "hybrid_a": c.query.hybrid(
+                "red", vector=[1.0, 0.6], target_vector="a", limit=4, return_metadata=["score"]
+            ),
+            "by_id": c.query.fetch_object_by_id(_uid(4), include_vector=True),
+        }
+
+    expected = queries(weaviate_client)
+    client = _rest_client(weaviate_server)
+    paths = _Paths(client)
+    with client:
+        got = queries(client)
+    assert not any(s.startswith("grpc") for s in paths.served())
+    for key, value in expected.items():
+        _same(got[key], value, key)
+    assert set(expected["all_vectors"].objects[0].vector) == {"a", "b"}
+    assert set(expected["one_vector"].objects[0].vector) == {"b"}
+
+
+async def test_async_client_returns_to_grpc_when_the_fault_ends(
+    weaviate_server: Any, weaviate_client: WeaviateClient, collection_name: str
+) -> None:
+    weaviate_client.collections.create_from_dict(
+        {
+            "class": collection_name,
+            "vectorizer": "none",
+            "properties": [{"name": "n", "dataType": ["int"]}],
+        }
+    )
+    weaviate_client.collections.get(collection_name).data.insert_many(
+        [DataObject(properties={"n": i}, uuid=_uid(i), vector=[1.0, i]) for i in range(5)]
+    )
+    with FaultProxy("127.0.0.1", _grpc_port(weaviate_server), max_lifetime=120) as proxy:
+        proxy.blackhole(120.0)
+        client = weavorm.connect_async(
+            weaviate_server.url,
+            grpc_url=proxy.address,
+            timeout=Timeout(connect=1.0, read=5.0),
+            circuit=CircuitBreaker(failures=3, window=30.0, open_for=0.5),
+            grpc_fallback="rest",
+        )
+        paths = _Paths(client)
+        async with client:
+            c = client.collections.get(collection_name)
+            expected = weaviate_client.collections.get(collection_name).query.fetch_objects()
+            assert await c.query.fetch_objects() == expected
+            assert "http POST /v1/graphql" in paths.served()
+            proxy.pass_through()
+            served: set[str] = set()
+            for _ in range(200):
+                paths.clear()
+                assert await c.query.fetch_objects() == expected
+                served = paths.served()
+                if "grpc Search" in served:
+                    break
+                await asyncio.sleep(0.05)
+            assert "grpc Search" in served and client._driver.data_path()[0] == "grpc"
