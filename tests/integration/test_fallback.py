@@ -643,3 +643,68 @@ async def test_async_client_returns_to_grpc_when_the_fault_ends(
                     break
                 await asyncio.sleep(0.05)
             assert "grpc Search" in served and client._driver.data_path()[0] == "grpc"
+
+
+def test_near_text_with_a_vectorizer_over_rest_equals_grpc(
+    weaviate_server: Any, weaviate_client: WeaviateClient, collection_name: str
+) -> None:
+    from weavorm.engine.options import HybridVector, Move
+
+    weaviate_client.collections.create_from_dict(
+        {
+            "class": collection_name,
+            "vectorizer": "text2vec-transformers",
+            "properties": [
+                {"name": "title", "dataType": ["text"]},
+                {"name": "kind", "dataType": ["text"], "tokenization": "field"},
+            ],
+        }
+    )
+    rows = [
+        ("a red sports car", "car"),
+        ("a fast red racing car", "car"),
+        ("a green garden salad", "food"),
+        ("fresh vegetable soup", "food"),
+    ]
+    result = weaviate_client.collections.get(collection_name).data.insert_many(
+        [
+            DataObject(properties={"title": t, "kind": k}, uuid=_uid(i))
+            for i, (t, k) in enumerate(rows)
+        ]
+    )
+    assert not result.errors
+
+    def queries(client: WeaviateClient) -> dict[str, Any]:
+        c = client.collections.get(collection_name)
+        meta = MetadataQuery(distance=True, certainty=True)
+        return {
+            "near_text": c.query.near_text("red car", limit=3, return_metadata=meta),
+            "near_text_moved": c.query.near_text(
+                "red car",
+                limit=3,
+                move_to=Move(0.8, concepts="salad soup"),
+                move_away=Move(0.2, objects=[_uid(0)]),
+                return_metadata=meta,
+            ),
+            "hybrid_near_text": c.query.hybrid(
+                "car",
+                vector=HybridVector.near_text("vegetable soup"),
+                alpha=0.7,
+                limit=3,
+                return_metadata=["score"],
+            ),
+            "hybrid_text_only": c.query.hybrid("soup", limit=3, return_metadata=["score"]),
+            "aggregate_near_text": c.aggregate.near_text(
+                "red car", object_limit=2, return_metrics=Metrics("kind").text()
+            ),
+        }
+
+    expected = queries(weaviate_client)
+    client = _rest_client(weaviate_server)
+    paths = _Paths(client)
+    with client:
+        got = queries(client)
+    assert not any(s.startswith("grpc") for s in paths.served())
+    for key, value in expected.items():
+        _same(got[key], value, key)
+    assert expected["near_text"].objects[0].properties["kind"] == "car"
