@@ -33,6 +33,7 @@ from weavorm.engine._protocol.graphql_where import where_of
 from weavorm.engine._protocol.vectors import unpack_single
 
 __all__ = [
+    "check_search",
     "get_query",
     "hybrid_args",
     "near_object_args",
@@ -345,10 +346,17 @@ _UNSUPPORTED = (
 )
 
 
-def _arguments(req: search_get_pb2.SearchRequest, schema: ClassSchema, lookup: Lookup) -> str:
+def check_search(req: search_get_pb2.SearchRequest) -> None:
+    """Raise :class:`NoRestForm` at once for what GraphQL ``Get`` cannot do here."""
     for name, what in _UNSUPPORTED:
         if req.HasField(name):
             raise NoRestForm(what)
+    if req.HasField("metadata") and req.metadata.query_profile:
+        raise NoRestForm("a query profile")
+
+
+def _arguments(req: search_get_pb2.SearchRequest, schema: ClassSchema, lookup: Lookup) -> str:
+    check_search(req)
     args: dict[str, Any] = {}
     if req.tenant:
         args["tenant"] = req.tenant

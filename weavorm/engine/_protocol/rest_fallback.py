@@ -46,7 +46,12 @@ from weavorm.engine._protocol.graphql_common import (
     graphql_data,
     schema_of,
 )
-from weavorm.engine._protocol.graphql_get import get_query, ref_targets, search_reply
+from weavorm.engine._protocol.graphql_get import (
+    check_search,
+    get_query,
+    ref_targets,
+    search_reply,
+)
 from weavorm.engine._protocol.graphql_where import where_of
 
 __all__ = ["FALLBACK_METHODS", "NoRestForm", "rest_equivalent", "rest_operation", "where_of"]
@@ -353,6 +358,7 @@ def _filter_schemas(
 
 def _search(call: GrpcCall, cache: SchemaCache) -> Operation[search_get_pb2.SearchReply]:
     req: Any = call.request
+    check_search(req)  # before any I/O
     found: dict[str, ClassSchema] = {}
     yield from _schemas([req.collection], cache, found, call)
     schema = found[req.collection]

@@ -408,14 +408,13 @@ class SyncDriver(_DriverBase):
                     self._settle(transport, circuit, error)
                 if not isinstance(error, TransportError):
                     self.reached = True
+                if self._falls_back_after(call, error):
+                    # the link failed: this call goes over REST instead of retrying
+                    span.fail(error, status=_status_of(error), will_retry=False)
+                    return self._run_fallback(call, 0.0, failed=error)
                 delay = self._next_delay(error, call, attempt, started)
-                if delay >= 0 and circuit is not None and self._has_fallback(call):
-                    # the failure opened the circuit: the next turn goes over REST
-                    delay = 0.0 if self._open_now(circuit) else delay
                 span.fail(error, status=_status_of(error), will_retry=delay >= 0)
                 if delay < 0:
-                    if self._falls_back_after(call, error):
-                        return self._run_fallback(call, 0.0)
                     raise
                 last = error
                 time.sleep(delay)
@@ -445,11 +444,16 @@ class SyncDriver(_DriverBase):
             span.stop("OK")
             self.grpc_reason = "the health check at connect answered"
 
-    def _run_fallback(self, call: HttpCall | GrpcCall, remaining: float) -> Any:
+    def _run_fallback(
+        self, call: HttpCall | GrpcCall, remaining: float, *, failed: WeavormError | None = None
+    ) -> Any:
+        """Run ``call`` over REST (``failed``: the gRPC error that sent it there)."""
         assert isinstance(call, GrpcCall)
         try:
             return self.run(self._fallback_op(call))
         except NoRestForm as exc:
+            if failed is not None:  # no REST form: the gRPC failure stands
+                raise failed from failed.__cause__
             raise self._no_fallback(call, str(exc), remaining) from None
 
     def _probe(self, circuit: Circuit) -> bool:
@@ -584,14 +588,13 @@ class AsyncDriver(_DriverBase):
                     self._settle(transport, circuit, error)
                 if not isinstance(error, TransportError):
                     self.reached = True
+                if self._falls_back_after(call, error):
+                    # the link failed: this call goes over REST instead of retrying
+                    span.fail(error, status=_status_of(error), will_retry=False)
+                    return await self._run_fallback(call, 0.0, failed=error)
                 delay = self._next_delay(error, call, attempt, started)
-                if delay >= 0 and circuit is not None and self._has_fallback(call):
-                    # the failure opened the circuit: the next turn goes over REST
-                    delay = 0.0 if self._open_now(circuit) else delay
                 span.fail(error, status=_status_of(error), will_retry=delay >= 0)
                 if delay < 0:
-                    if self._falls_back_after(call, error):
-                        return await self._run_fallback(call, 0.0)
                     raise
                 last = error
                 await asyncio.sleep(delay)
@@ -621,11 +624,16 @@ class AsyncDriver(_DriverBase):
             span.stop("OK")
             self.grpc_reason = "the health check at connect answered"
 
-    async def _run_fallback(self, call: HttpCall | GrpcCall, remaining: float) -> Any:
+    async def _run_fallback(
+        self, call: HttpCall | GrpcCall, remaining: float, *, failed: WeavormError | None = None
+    ) -> Any:
+        """Run ``call`` over REST (``failed``: the gRPC error that sent it there)."""
         assert isinstance(call, GrpcCall)
         try:
             return await self.run(self._fallback_op(call))
         except NoRestForm as exc:
+            if failed is not None:  # no REST form: the gRPC failure stands
+                raise failed from failed.__cause__
             raise self._no_fallback(call, str(exc), remaining) from None
 
     async def _probe(self, circuit: Circuit) -> bool:
