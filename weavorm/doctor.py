@@ -126,7 +126,7 @@ def run_doctor(
             detail = (
                 f"REST fallback: {why}. With connect(..., grpc_fallback='rest') fetches, "
                 "searches and aggregates run over GraphQL, batch writes, references and "
-                "deletes over REST; generative, rerank, grouped and media searches raise "
+                "deletes over REST; generative, rerank and media searches raise "
                 "NoFallbackError; without grpc_fallback every gRPC call fails (see "
                 "docs/failures.md)"
             )

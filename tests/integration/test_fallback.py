@@ -27,6 +27,7 @@ from weavorm.engine import (
     DataObject,
     DataReference,
     Filter,
+    GroupBy,
     MetadataQuery,
     Metrics,
     QueryNested,
@@ -230,6 +231,12 @@ def _queries(client: WeaviateClient, name: str) -> dict[str, Any]:
         return_metadata=["score"],
     )
     out["autocut"] = c.query.bm25("plum", auto_limit=1, return_metadata=["score"])
+    out["group_by"] = c.query.near_vector(
+        [1.0, 0.5, 0.2],
+        limit=20,
+        group_by=GroupBy(prop="ok", number_of_groups=2, objects_per_group=3),
+        return_metadata=MetadataQuery(distance=True),
+    )
     out["count"] = c.aggregate.over_all(total_count=True)
     out["metrics"] = c.aggregate.over_all(
         return_metrics=[
@@ -440,6 +447,10 @@ def test_odm_session_commit_and_queries_over_rest_then_back_to_grpc(
             worst, mean = max(took), sum(took) / len(took)
             assert info.value.operation == "query.near_vector"
             assert "rerank" in str(info.value) and isinstance(info.value, errors.TransportError)
+            with pytest.raises(errors.NoFallbackError, match="group_by with certainty"):
+                FbItem.objects.using(client).near_vector([1.0, 0.0, 0.0]).group_by(
+                    "n", groups=2, per_group=1
+                ).groups()  # the ODM asks for metadata GraphQL's grouped hits lack
             # the fault ends: the half-open probe succeeds and calls go over gRPC again
             proxy.pass_through()
             healed = time.monotonic()

@@ -175,7 +175,13 @@ def test_nested_and_reference_selections() -> None:
 @pytest.mark.parametrize(
     ("options", "feature"),
     [
-        ({"group_by": GroupBy(prop="n", number_of_groups=2, objects_per_group=2)}, "group_by"),
+        (
+            {
+                "group_by": GroupBy(prop="n", number_of_groups=2, objects_per_group=2),
+                "return_metadata": MetadataQuery(score=True),
+            },
+            "group_by with score",
+        ),
         ({"rerank": Rerank(prop="title", query="x")}, "rerank"),
         ({"return_metadata": MetadataQuery(query_profile=True)}, "query profile"),
     ],
@@ -286,3 +292,33 @@ def test_count_only_aggregate() -> None:
 
 def test_unknown_schema_is_an_empty_class() -> None:
     assert parse_class({}) == ClassSchema(name="", props={})
+
+
+def test_group_by_query_and_reply() -> None:
+    nv = search.near_vector_message([1.0, 0.0])
+    req = _request(
+        operator=("near_vector", nv),
+        group_by=GroupBy(prop="ok", number_of_groups=2, objects_per_group=1),
+        return_properties=["title"],
+        return_metadata=MetadataQuery(distance=True),
+    )
+    query = get_query(req, BOOK, SCHEMAS.get)
+    assert 'groupBy: {path: ["ok"], groups: 2, objectsPerGroup: 1}' in query
+    assert (
+        "{ _additional { group { id groupedBy { value path } count maxDistance minDistance "
+        "hits { title _additional { id distance } } } } }"
+    ) in query
+    group = {
+        "groupedBy": {"value": "true", "path": ["ok"]},
+        "count": 1,
+        "minDistance": 0.25,
+        "maxDistance": 0.25,
+        "hits": [{"title": "x", "_additional": {"id": UID, "distance": 0.25}}],
+    }
+    data = {"Get": {"Book": [{"_additional": {"group": group}}]}}
+    result = parse_reply(search_reply(data, req, BOOK, SCHEMAS.get), group_by=True)
+    (only,) = result.groups.values()
+    assert (only.name, only.number_of_objects, only.min_distance) == ("true", 1, 0.25)
+    (obj,) = only.objects
+    assert obj.properties == {"title": "x"} and obj.metadata.distance == 0.25
+    assert obj.belongs_to_group == "true"

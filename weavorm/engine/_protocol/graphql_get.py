@@ -9,9 +9,10 @@ same float32 fields as on gRPC.
 Covered: fetch (by id through a filter), filters, sort, limit, offset, after, autocut,
 tenant, consistency level, nearVector, nearObject, nearText, bm25, hybrid (with a
 vector or a nearText / nearVector sub-search), target vectors, return properties
-(nested objects and references, all levels), metadata and vectors. The rest (group by,
-rerank, generative, boost, media searches, multi-vectors, query profiles, target
-vector combinations) raises :class:`NoRestForm`.
+(nested objects and references, all levels), metadata and vectors, and group by (when
+only ids, distances and the default vector are asked for: all GraphQL's grouped hits
+carry). The rest (rerank, generative, boost, media searches, multi-vectors, query
+profiles, target vector combinations) raises :class:`NoRestForm`.
 """
 
 from __future__ import annotations
@@ -333,7 +334,6 @@ def hybrid_args(h: base_search_pb2.Hybrid) -> dict[str, Any]:
 
 
 _UNSUPPORTED = (
-    ("group_by", "group_by"),
     ("rerank", "rerank"),
     ("generative", "generative search"),
     ("boost", "boost"),
@@ -353,6 +353,21 @@ def check_search(req: search_get_pb2.SearchRequest) -> None:
             raise NoRestForm(what)
     if req.HasField("metadata") and req.metadata.query_profile:
         raise NoRestForm("a query profile")
+    if req.HasField("group_by"):
+        _check_group_by(req)
+
+
+#: Metadata a grouped GraphQL hit carries (``_additional { id vector distance }``).
+_GROUP_META = frozenset({"uuid", "vector", "distance"})
+
+
+def _check_group_by(req: search_get_pb2.SearchRequest) -> None:
+    meta = req.metadata if req.HasField("metadata") else _REF_META
+    asked = {f.name for f, v in meta.ListFields() if v}
+    if asked - _GROUP_META:
+        raise NoRestForm(f"group_by with {', '.join(sorted(asked - _GROUP_META))} metadata")
+    if req.HasField("properties") and req.properties.ref_properties:
+        raise NoRestForm("group_by with references")
 
 
 def _arguments(req: search_get_pb2.SearchRequest, schema: ClassSchema, lookup: Lookup) -> str:
@@ -380,6 +395,13 @@ def _arguments(req: search_get_pb2.SearchRequest, schema: ClassSchema, lookup: L
         args["after"] = req.after
     if req.autocut:
         args["autocut"] = req.autocut
+    if req.HasField("group_by"):
+        g = req.group_by
+        args["groupBy"] = {
+            "path": list(g.path),
+            "groups": g.number_of_groups,
+            "objectsPerGroup": g.objects_per_group,
+        }
     if req.HasField("near_vector"):
         args["nearVector"] = near_vector_args(req.near_vector)
     if req.HasField("near_object"):
@@ -410,6 +432,12 @@ def get_query(req: search_get_pb2.SearchRequest, schema: ClassSchema, lookup: Lo
     meta = req.metadata if req.HasField("metadata") else _REF_META
     props = req.properties if req.HasField("properties") else None
     selection = _selection(props, meta, schema, lookup)
+    if req.HasField("group_by"):
+        hit = selection.rsplit("_additional {", 1)[0] + _additional(meta, schema)
+        selection = (
+            "_additional { group { id groupedBy { value path } count maxDistance "
+            f"minDistance hits {{ {hit} }} }} }}"
+        )
     return f"{{ Get {{ {req.collection}{arguments} {{ {selection} }} }} }}"
 
 
@@ -586,6 +614,23 @@ def search_reply(
         found = next(iter((data.get("Get") or {}).values()), None) or []
     props = req.properties if req.HasField("properties") else None
     reply = search_get_pb2.SearchReply()
+    collection = schema.name or req.collection
+    if req.HasField("group_by"):
+        for item in found:
+            group = (item.get("_additional") or {}).get("group") or {}
+            out = reply.group_by_results.add(
+                name=str((group.get("groupedBy") or {}).get("value") or ""),
+                min_distance=float(group.get("minDistance") or 0.0),
+                max_distance=float(group.get("maxDistance") or 0.0),
+                number_of_objects=int(group.get("count") or 0),
+            )
+            for hit in group.get("hits") or []:
+                result = out.objects.add()
+                result.properties.CopyFrom(
+                    _result_properties(hit, collection, props, schema, lookup)
+                )
+                result.metadata.CopyFrom(_metadata(hit.get("_additional") or {}))
+        return reply
     for item in found:
         result = reply.results.add()
         result.properties.CopyFrom(
