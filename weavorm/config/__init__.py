@@ -29,11 +29,9 @@ choices.
 
 from weavorm.config._collection import CollectionConfig, collection_to_dict
 from weavorm.config._common import (
-    DataType,
     DeletionStrategy,
     FilterStrategy,
     StopwordsPreset,
-    Tokenization,
     VectorDistance,
     VectorIndexType,
 )
@@ -91,6 +89,7 @@ from weavorm.config._vector_index import (
     VectorIndexConfig,
 )
 from weavorm.config._vectorizers import NamedVector, Vectorizer, Vectors
+from weavorm.config.vocabulary import DataType, Tokenization
 
 __all__ = [
     "RESERVED_PROPERTY_NAMES",
