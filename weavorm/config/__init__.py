@@ -35,9 +35,8 @@ from weavorm.config._common import (
     VectorDistance,
     VectorIndexType,
 )
-from weavorm.config._generative import Generative
+from weavorm.config._generative_config import Generative, GenerativeConfig
 from weavorm.config._modules import (
-    GenerativeConfig,
     ModuleConfig,
     RerankerConfig,
     VectorizerConfig,
