@@ -27,7 +27,8 @@ boundary and chained with ``raise ... from exc``.
     │   ├── BatchDeadlineError      a batch's total deadline passed (lists what did not land)
     │   └── FlushError              a session flush left failed objects pending
     ├── SchemaError                 an invalid model or schema
-    │   └── StoredObjectError       a stored object does not fit its model (missing field)
+    │   ├── StoredObjectError       a stored object does not fit its model (missing field)
+    │   └── UnknownDataTypeError    a data type Weaviate does not have (also a ConfigError)
     ├── MigrationError              a migration that would break data, or failed
     ├── NotLoadedError              a reference was read that was not loaded
     └── SQLError                    an SQL statement weavorm cannot run (with position)
@@ -69,6 +70,7 @@ __all__ = [
     "TimeoutError",
     "TransportError",
     "UnavailableError",
+    "UnknownDataTypeError",
     "UnprocessableError",
     "WeavormError",
 ]
@@ -276,6 +278,21 @@ class StoredObjectError(SchemaError):
         self.collection = collection
         self.object_id = object_id
         self.field = field
+
+
+class UnknownDataTypeError(SchemaError, ConfigError):
+    """A ``dataType`` that is neither one of Weaviate's data types nor a known collection.
+
+    Raised wherever a data type is read (configuration builders, schema building and
+    inspection, the SQL front end); the message lists the valid data types.
+
+    Attributes:
+        data_type: The unknown name.
+    """
+
+    def __init__(self, message: str, *, data_type: str, field: str | None = None) -> None:
+        super().__init__(message, field=field, value=data_type)
+        self.data_type = data_type
 
 
 class MigrationError(WeavormError):

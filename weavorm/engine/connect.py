@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from weavorm.engine._protocol.circuit import CircuitBreaker
-from weavorm.engine._protocol.connection import Timeout, build_config
-from weavorm.engine._protocol.retry import RetryPolicy
 from weavorm.engine.client import WeaviateClient
 from weavorm.engine.client_async import AsyncWeaviateClient
+from weavorm.engine.connection import Timeout, build_config
+from weavorm.engine.retry import RetryPolicy
 from weavorm.errors import WeavormError
 
 if TYPE_CHECKING:

@@ -151,7 +151,7 @@ def _jsonable(value: Any) -> Any:
     import datetime as dt
     from uuid import UUID
 
-    from weavorm.engine.types import GeoCoordinate, PhoneNumber
+    from weavorm.engine.values import GeoCoordinate, PhoneNumber
 
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
@@ -161,13 +161,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, UUID):
         return str(value)
-    if isinstance(value, GeoCoordinate):
-        return {"latitude": value.latitude, "longitude": value.longitude}
-    if isinstance(value, PhoneNumber):
-        out = {"input": value.number}
-        if value.default_country:
-            out["defaultCountry"] = value.default_country
-        return out
+    if isinstance(value, GeoCoordinate | PhoneNumber):
+        return value.to_json()
     if isinstance(value, bytes):
         import base64
 
