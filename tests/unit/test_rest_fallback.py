@@ -185,3 +185,83 @@ def test_rest_operation_covers_the_data_methods_only() -> None:
         operation="x",
     )
     assert rest_operation(call, SchemaCache()) is None
+
+
+def test_search_over_rest_reads_the_schema_once_then_queries_graphql() -> None:
+    from tests.unit._scripted import reply, run
+    from weavorm._proto.v1 import search_get_pb2
+    from weavorm.engine._protocol.graphql_common import SchemaCache
+    from weavorm.engine._protocol.rest_fallback import rest_operation
+
+    schema = {"class": "Item", "properties": [{"name": "n", "dataType": ["int"]}]}
+    graphql = {"data": {"Get": {"Item": [{"n": 3, "_additional": {"id": UID}}]}}}
+    cache = SchemaCache()
+    call = GrpcCall(
+        method="Search",
+        request=search_get_pb2.SearchRequest(collection="Item", limit=5),
+        reply_type=search_get_pb2.SearchReply,
+        operation="query.fetch_objects",
+        timeout=7.0,
+    )
+    op = rest_operation(call, cache)
+    assert op is not None
+    calls, result = run(op, [reply(json=schema), reply(json=graphql)])
+    assert [(c.method, c.path) for c in calls] == [  # type: ignore[union-attr]
+        ("GET", "/v1/schema/Item"),
+        ("POST", "/v1/graphql"),
+    ]
+    assert calls[1].json == {  # type: ignore[union-attr]
+        "query": "{ Get { Item(limit: 5) { n _additional { id } } } }"
+    }
+    assert all(c.timeout == 7.0 for c in calls)  # type: ignore[union-attr]
+    assert result.results[0].properties.non_ref_props.fields["n"].int_value == 3
+    again = rest_operation(call, cache)
+    assert again is not None
+    calls, _ = run(again, [reply(json=graphql)])
+    assert [c.path for c in calls] == ["/v1/graphql"]  # type: ignore[union-attr]
+
+
+def test_graphql_errors_are_server_errors() -> None:
+    from tests.unit._scripted import reply, run
+    from weavorm._proto.v1 import aggregate_pb2
+    from weavorm.engine._protocol.graphql_common import SchemaCache
+    from weavorm.engine._protocol.rest_fallback import rest_operation
+    from weavorm.errors import UnprocessableError
+
+    call = GrpcCall(
+        method="Aggregate",
+        request=aggregate_pb2.AggregateRequest(collection="Item", objects_count=True),
+        reply_type=aggregate_pb2.AggregateReply,
+        operation="aggregate",
+    )
+    op = rest_operation(call, SchemaCache())
+    assert op is not None
+    with pytest.raises(UnprocessableError, match="bad where"):
+        run(op, [reply(json={"class": "Item"}), reply(json={"errors": [{"message": "bad where"}]})])
+
+
+def test_only_link_failures_of_repeatable_calls_fall_back_after_failing() -> None:
+    from weavorm._proto.v1 import batch_pb2
+    from weavorm.engine import connect
+    from weavorm.errors import ConnectError, NotFoundError, TimeoutError
+
+    client = connect("http://127.0.0.1:9", grpc_fallback="rest", skip_init_checks=True)
+    driver = client._driver
+
+    def call(method: str, *, idempotent: bool) -> GrpcCall:
+        return GrpcCall(
+            method=method,
+            request=batch_pb2.BatchReferencesRequest(),
+            reply_type=batch_pb2.BatchReferencesReply,
+            operation="x",
+            idempotent=idempotent,
+        )
+
+    refs = call("BatchReferences", idempotent=False)
+    search = call("Search", idempotent=True)
+    assert driver._falls_back_after(refs, ConnectError("refused"))  # never sent
+    assert not driver._falls_back_after(refs, TimeoutError("late"))  # may have landed
+    assert driver._falls_back_after(search, TimeoutError("late"))
+    assert not driver._falls_back_after(search, NotFoundError(404, "no such"))  # an answer
+    assert not driver._falls_back_after(call("Raw", idempotent=True), ConnectError("x"))
+    client.close()
