@@ -44,6 +44,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: async source -> per-source extra names (identifier -> sync identifier).
 SOURCES: dict[str, dict[str, str]] = {
+    "weavorm/engine/rbac_users_async.py": {},
+    "weavorm/engine/cluster_async.py": {},
+    "weavorm/engine/tokenize_async.py": {},
+    "weavorm/engine/aliases_async.py": {},
+    "weavorm/engine/rbac_async.py": {},
+    "weavorm/engine/backup_async.py": {},
+    "weavorm/engine/aggregate_async.py": {},
     "weavorm/engine/tenants_async.py": {},
 }
 
