@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: async source -> per-source extra names (identifier -> sync identifier).
 SOURCES: dict[str, dict[str, str]] = {
+    "weavorm/engine/client_async.py": {"connect_async": "connect"},
     "weavorm/engine/collection_async.py": {},
     "weavorm/engine/collection_config_async.py": {},
     "weavorm/engine/data_async.py": {},
@@ -124,7 +125,7 @@ class _Renamer:
         for old in sorted({*NAMES, *self.extra, *MODULES}, key=len, reverse=True):
             if old in text:
                 new = MODULES.get(old) or self.extra.get(old) or NAMES[old]
-                text = re.sub(rf"(?<![\w.]){re.escape(old)}\b", new, text)
+                text = re.sub(rf"(?<!\w){re.escape(old)}\b", new, text)
         return text
 
 
