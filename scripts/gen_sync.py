@@ -47,6 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: async source -> per-source extra names (identifier -> sync identifier).
 SOURCES: dict[str, dict[str, str]] = {
+    "weavorm/engine/query_async.py": {"_apages": "_pages"},
+    "weavorm/engine/generate_async.py": {},
     "weavorm/odm/session/_sessions_async.py": {"afirst": "first"},
     "weavorm/odm/_qs_methods_async.py": {
         "afirst": "first",
@@ -97,6 +99,7 @@ NAMES: dict[str, str] = {
     "__anext__": "__next__",
     "aclose": "close",
     "asynccontextmanager": "contextmanager",
+    "async_method": "sync_method",  # weavorm.engine._facade
 }
 
 #: Dotted names replaced as a whole (the import is renamed with them).

@@ -30,9 +30,9 @@ from weavorm.engine.backup_async import AsyncCollectionBackupNamespace
 from weavorm.engine.batch import AsyncCollectionBatchNamespace
 from weavorm.engine.collection_config_async import AsyncConfigNamespace
 from weavorm.engine.data_async import AsyncDataNamespace
-from weavorm.engine.generate import AsyncGenerateNamespace
+from weavorm.engine.generate_async import AsyncGenerateNamespace
 from weavorm.engine.options import MetadataQuery, QueryReference
-from weavorm.engine.query import AsyncQueryNamespace
+from weavorm.engine.query_async import AsyncQueryNamespace
 from weavorm.engine.results import Object
 from weavorm.engine.tenants_async import AsyncTenantsNamespace
 from weavorm.engine.tenants_types import Tenant
