@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import inspect
 import subprocess
 import sys
 from pathlib import Path
@@ -84,6 +86,14 @@ class AsyncThing:
     async def afirst(self) -> int:
         """First: ``afirst``."""
         return await self.run(1, method="afirst")
+
+    if False:  # ASYNC
+
+        def __len__(self) -> int:
+            return 1
+
+    def __repr__(self) -> str:
+        return f"AsyncThing({self._driver!r})"
 '''
 
 
@@ -106,4 +116,36 @@ def test_transform_rules() -> None:
     assert 'return self.run(1, method="first")' in out
     assert '__all__ = ["AsyncThing", "Thing"]' in out
     assert "from weavorm.x_async import AsyncThing" in out
+    assert "\n    def __len__(self) -> int:\n        return 1\n" in out
+    assert 'return f"Thing({self._driver!r})"' in out
     compile(out, "x.py", "exec")
+
+
+#: Async methods with no sync twin (inside ``if True:  # ASYNC`` in their source).
+ASYNC_ONLY = {"alist"}
+
+
+def test_public_methods_and_docstrings_survive_generation() -> None:
+    gen = _gen()
+    checked = 0
+    for source, extra in gen.SOURCES.items():
+        renamer = gen._Renamer(extra)
+        amod = importlib.import_module(gen._module(source))
+        smod = importlib.import_module(gen._module(gen.sync_path(source)))
+        assert inspect.getdoc(smod) == renamer.words(inspect.getdoc(amod) or "")
+        for aname in amod.__all__:
+            if renamer.name(aname) == aname:
+                continue  # a name the module re-exports, the same in both
+            acls = getattr(amod, aname)
+            scls = getattr(smod, renamer.name(aname))
+            assert scls is not acls and getattr(smod, aname) is acls  # re-exported
+            assert inspect.getdoc(scls) == renamer.words(inspect.getdoc(acls) or "")
+            for name, member in vars(acls).items():
+                if name.startswith("_") or name in ASYNC_ONLY:
+                    continue
+                twin = vars(scls)[renamer.name(name)]
+                adoc = inspect.getdoc(member)
+                assert adoc, f"{aname}.{name} has no docstring"
+                assert inspect.getdoc(twin) == renamer.words(adoc), f"{aname}.{name}"
+                checked += 1
+    assert checked > 150
