@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 #: async source -> per-source extra names (identifier -> sync identifier).
 SOURCES: dict[str, dict[str, str]] = {
+    "weavorm/odm/repository_async.py": {"afirst": "first", "acount": "count"},
     "weavorm/engine/query_async.py": {"_apages": "_pages"},
     "weavorm/engine/generate_async.py": {},
     "weavorm/odm/session/_sessions_async.py": {"afirst": "first"},
