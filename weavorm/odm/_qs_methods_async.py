@@ -1,8 +1,8 @@
 """The evaluation and write methods of a ``QuerySet``, one operation each.
 
-This module is the source of a pair: its class has the async methods (``a`` + the
-sync name), and ``scripts/gen_sync.py`` generates the sync module beside it, whose
-class has the same methods on the sync driver. :class:`~weavorm.odm.queryset.QuerySet`
+One of a pair: ``weavorm.odm._qs_methods_async`` (the async methods, ``a`` + the sync
+name; the source) and ``weavorm.odm._qs_methods`` (the same methods on the sync driver,
+generated from it by ``scripts/gen_sync.py``). :class:`~weavorm.odm.queryset.QuerySet`
 inherits both; the operations are those of :class:`~weavorm.odm._qs_core.QuerySetCore`.
 """
 

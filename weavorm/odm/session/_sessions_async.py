@@ -1,8 +1,9 @@
-"""``AsyncSession`` (this source) and ``Session`` (generated from it): the unit of work.
+"""The session classes of the unit of work: what reaches the server.
 
-The bookkeeping both share (identity map, snapshots, change detection, rollback) is
-:class:`~weavorm.odm.session._session._SessionBase`; these classes add the calls that
-reach the server. ``scripts/gen_sync.py`` writes the sync module from this one.
+One of a pair: ``weavorm.odm.session._sessions_async`` (the async session, the
+source) and ``weavorm.odm.session._sessions`` (the sync session, generated from it by
+``scripts/gen_sync.py``). The bookkeeping both share (identity map, snapshots, change
+detection, rollback) is :class:`~weavorm.odm.session._session._SessionBase`.
 """
 
 from __future__ import annotations
