@@ -66,6 +66,7 @@ class QuerySetCore(Generic[M]):
     if TYPE_CHECKING:
         # refinements (weavorm.odm.queryset.QuerySet) the operations use
 
+        def _clone(self, **changes: Any) -> QuerySet[M]: ...
         def filter(self, *q: Q, **lookups: Any) -> QuerySet[M]: ...
         def only(self, *fields: str) -> QuerySet[M]: ...
 
@@ -74,12 +75,6 @@ class QuerySetCore(Generic[M]):
         self._query = query or Query()
         self._using = using
         self._cache: list[M] | None = None
-
-    def _clone(self, **changes: Any) -> QuerySet[M]:
-        # Always a plain QuerySet: refining a Manager gives a QuerySet (Django's split).
-        from weavorm.odm.queryset import QuerySet
-
-        return QuerySet(self.model, query=self._query.evolve(**changes), using=self._using)
 
     def _binding(self) -> Binding:
         return resolve(self._using)

@@ -33,6 +33,10 @@ M = TypeVar("M", bound="Model")
 class QuerySet(QuerySetMethods[M], AsyncQuerySetMethods[M]):
     """A lazy query over the collection of model ``M``."""
 
+    def _clone(self, **changes: Any) -> QuerySet[M]:
+        # Always a plain QuerySet: refining a Manager gives a QuerySet (Django's split).
+        return QuerySet(self.model, query=self._query.evolve(**changes), using=self._using)
+
     # -- refine --------------------------------------------------------------------------
 
     def all(self) -> QuerySet[M]:
