@@ -95,7 +95,7 @@ def model_for(collection: str) -> type[Model] | None:
 
 
 def _fields_op(plan: SelectPlan | DeletePlan, use_models: bool) -> Op:
-    from weavorm.sql._schema import Fields
+    from weavorm.sql._schema import Fields, reference_candidates
 
     model = model_for(plan.collection) if use_models else None
     if model is not None:
@@ -109,7 +109,11 @@ def _fields_op(plan: SelectPlan | DeletePlan, use_models: bool) -> Op:
             position=plan.collection_position,
             construct=f"collection {plan.collection}",
         ) from None
-    return Fields.from_class_json(data)
+    existing: set[str] = set()
+    for target in sorted(reference_candidates(data)):
+        if (yield from collection_ops.exists(target)):
+            existing.add(target)
+    return Fields.from_class_json(data, collections=existing)
 
 
 def _compile_op(plan: SelectPlan | DeletePlan, sql: str, *, use_models: bool, max_rows: int) -> Op:

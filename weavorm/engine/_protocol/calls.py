@@ -9,10 +9,12 @@ under the sync driver and the async driver.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeAlias, TypeVar
 
 from google.protobuf.message import Message
+
+from weavorm.engine.raw import HttpReply as HttpReply  # public; the reply of an HttpCall
 
 T = TypeVar("T")
 
@@ -50,16 +52,6 @@ class HttpCall:
         if self.idempotent is not None:
             return self.idempotent
         return self.method.upper() in _IDEMPOTENT_METHODS
-
-
-@dataclass(frozen=True, slots=True)
-class HttpReply:
-    """A REST reply: status, decoded JSON body (or None) and the raw text."""
-
-    status: int
-    json: Any
-    text: str
-    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,15 +5,17 @@ Vocabulary after SQLAlchemy's ORM session: objects are *transient* (never added)
 (marked for deletion) or *detached* (no longer tracked). The identity map keeps one
 instance per (collection, tenant, id). Changes are found by comparing each persistent
 object with a snapshot taken when it was loaded or last flushed.
+
+This module holds what both sessions share (:class:`_SessionBase`); ``AsyncSession``
+is in :mod:`weavorm.odm.session._sessions_async` and ``Session`` in the sync module
+generated from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
@@ -22,16 +24,15 @@ from weavorm.engine._protocol.encode import paused_gc
 from weavorm.errors import FlushError, QueryError
 from weavorm.odm import writes
 from weavorm.odm.model import object_state, set_object_state
-from weavorm.odm.session.executor import Outcome, execute_plan
-from weavorm.odm.session.planner import Change, ChangeKind, FlushPlan, plan_flush, stream_flush
+from weavorm.odm.session.executor import Outcome
+from weavorm.odm.session.planner import Change, ChangeKind, FlushPlan, plan_flush
 from weavorm.odm.session.tracking import changed_fields, restore, snapshot
 
 if TYPE_CHECKING:
-    from weavorm.engine import AsyncWeaviateClient, WeaviateClient
     from weavorm.odm.model import Model
     from weavorm.odm.queryset import QuerySet
 
-__all__ = ["AsyncSession", "ObjectState", "Session"]
+__all__ = ["ObjectState"]
 
 M = TypeVar("M", bound="Model")
 Key = tuple[str, str | None, UUID]
@@ -349,180 +350,3 @@ class _SessionBase:
 
     def _query_for_get(self, model: type[M], id: UUID | str) -> QuerySet[M]:
         return model.objects.using(self).with_vector().filter(id=id)
-
-
-class Session(_SessionBase):
-    """A unit of work on a :class:`~weavorm.engine.WeaviateClient`.
-
-    ``with Session(client) as s:`` — leaving the block without :meth:`commit`
-    discards pending changes.
-    """
-
-    def __init__(
-        self,
-        client: WeaviateClient,
-        *,
-        tenant: str | None = None,
-        consistency: str | None = None,
-    ) -> None:
-        super().__init__(client, tenant=tenant, consistency=consistency)
-
-    @classmethod
-    @contextmanager
-    def begin(
-        cls,
-        client: WeaviateClient,
-        *,
-        tenant: str | None = None,
-        consistency: str | None = None,
-    ) -> Iterator[Session]:
-        """A session that commits when the block succeeds and rolls back otherwise."""
-        session = cls(client, tenant=tenant, consistency=consistency)
-        try:
-            yield session
-            session.commit()
-        finally:
-            session.close()
-
-    def get(self, model: type[M], id: UUID | str) -> M | None:
-        """The object with ``id`` (from the identity map when already here), or None."""
-        uid = id if isinstance(id, UUID) else UUID(str(id))
-        entry = self._entries.get((model.collection_name(), self.tenant, uid))
-        if entry is not None:
-            return entry.obj if entry.state is not ObjectState.DELETED else None  # type: ignore[return-value]
-        return self._query_for_get(model, uid).first()
-
-    def query(self, model: type[M]) -> QuerySet[M]:
-        """A QuerySet whose results go through this session's identity map."""
-        return model.objects.using(self)
-
-    def refresh(self, obj: Model) -> None:
-        """Reload ``obj``'s fields, vectors and search metadata (local changes are lost)."""
-        self._refreshed(obj, self._refresh_query(obj).first())
-
-    def flush(self) -> None:
-        """Send pending changes: upserts, merges, references, deletes.
-
-        Raises:
-            FlushError: some changes failed (each with the server's message); those stay
-                pending, the rest are persistent.
-        """
-        self._check_open()
-        with paused_gc():  # bookkeeping allocates per object while vectors are alive
-            changes, entries = self._changes()
-            if not changes:
-                return
-            plan, stream = stream_flush(
-                changes,
-                max_bytes=self.client.grpc_max_message_size,
-                consistency=self.consistency,
-            )
-            outcome = self.client.run(execute_plan(changes, plan, stream=stream))
-            self._apply(changes, entries, plan, outcome)
-
-    def commit(self) -> None:
-        """Flush everything; Weaviate has no transactions, so what landed stays."""
-        self.flush()
-
-    def rollback(self) -> None:
-        """Discard pending changes: new objects are dropped, changed objects reverted."""
-        self._rollback()
-
-    def close(self) -> None:
-        """Discard pending changes (nothing is sent) and detach every object."""
-        self._close()
-
-    def __enter__(self) -> Session:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncSession(_SessionBase):
-    """The async twin of :class:`Session` (``async with AsyncSession(client) as s``)."""
-
-    def __init__(
-        self,
-        client: AsyncWeaviateClient,
-        *,
-        tenant: str | None = None,
-        consistency: str | None = None,
-    ) -> None:
-        super().__init__(client, tenant=tenant, consistency=consistency)
-
-    @classmethod
-    @asynccontextmanager
-    async def begin(
-        cls,
-        client: AsyncWeaviateClient,
-        *,
-        tenant: str | None = None,
-        consistency: str | None = None,
-    ) -> AsyncIterator[AsyncSession]:
-        """A session that commits when the block succeeds and rolls back otherwise."""
-        session = cls(client, tenant=tenant, consistency=consistency)
-        try:
-            yield session
-            await session.commit()
-        finally:
-            await session.close()
-
-    async def get(self, model: type[M], id: UUID | str) -> M | None:
-        """The object with ``id`` (from the identity map when already here), or None."""
-        uid = id if isinstance(id, UUID) else UUID(str(id))
-        entry = self._entries.get((model.collection_name(), self.tenant, uid))
-        if entry is not None:
-            return entry.obj if entry.state is not ObjectState.DELETED else None  # type: ignore[return-value]
-        return await self._query_for_get(model, uid).afirst()
-
-    def query(self, model: type[M]) -> QuerySet[M]:
-        """A QuerySet (use its ``a*`` methods) whose results go through the identity map."""
-        return model.objects.using(self)
-
-    async def refresh(self, obj: Model) -> None:
-        """Reload ``obj`` from the server (see :meth:`Session.refresh`)."""
-        self._refreshed(obj, await self._refresh_query(obj).afirst())
-
-    async def flush(self) -> None:
-        """Send pending changes (see :meth:`Session.flush`)."""
-        self._check_open()
-        with paused_gc():
-            changes, entries = self._changes()
-            if not changes:
-                return
-            plan, stream = stream_flush(
-                changes,
-                max_bytes=self.client.grpc_max_message_size,
-                consistency=self.consistency,
-            )
-            outcome = await self.client.run(execute_plan(changes, plan, stream=stream))
-            self._apply(changes, entries, plan, outcome)
-
-    async def commit(self) -> None:
-        """Flush everything."""
-        await self.flush()
-
-    async def rollback(self) -> None:
-        """Discard pending changes."""
-        self._rollback()
-
-    async def close(self) -> None:
-        """Discard pending changes (nothing is sent) and detach every object."""
-        self._close()
-
-    async def __aenter__(self) -> AsyncSession:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
