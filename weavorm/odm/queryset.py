@@ -24,7 +24,7 @@ from weavorm.engine.results import Object, QueryResult
 from weavorm.engine.types import BatchResult, DeleteManyResult
 from weavorm.errors import QueryError
 from weavorm.odm import _qs_repr as _repr
-from weavorm.odm import compiler
+from weavorm.odm import compiler, decode
 from weavorm.odm.aggregates import Aggregate, Count, TopOccurrences, metric_value
 from weavorm.odm.binding import Binding, resolve
 from weavorm.odm.mapping import PropertyInfo
@@ -141,6 +141,13 @@ class QuerySet(Generic[M]):
 
     def _list_op(self) -> Any:
         compiled = self._compiled()
+        if decode.applies(self.model, self._query, compiled):
+
+            def fast(ctx: CollectionContext, binding: Binding) -> Op[list[M]]:
+                found = yield from decode.list_op(self.model, compiled, ctx)
+                return self._adopt(binding, found)  # type: ignore[arg-type]
+
+            return fast
 
         def op(ctx: CollectionContext, binding: Binding) -> Op[list[M]]:
             result = yield from self._search_op(ctx, compiled)
