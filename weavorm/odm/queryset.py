@@ -16,15 +16,15 @@ from uuid import UUID
 from weavorm.engine._protocol import aggregate as agg_ops
 from weavorm.engine._protocol import generate as gen_ops
 from weavorm.engine._protocol import query as query_ops
-from weavorm.engine._protocol.calls import Call, GrpcCall
+from weavorm.engine._protocol.calls import Call
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine.aggregate_types import Metrics
 from weavorm.engine.options import BM25Operator, HybridFusion
 from weavorm.engine.results import Object, QueryResult
 from weavorm.engine.types import BatchResult, DeleteManyResult
 from weavorm.errors import QueryError
+from weavorm.odm import _explain, compiler, decode
 from weavorm.odm import _qs_repr as _repr
-from weavorm.odm import compiler, decode
 from weavorm.odm.aggregates import Aggregate, Count, TopOccurrences, metric_value
 from weavorm.odm.binding import Binding, resolve
 from weavorm.odm.mapping import PropertyInfo
@@ -555,20 +555,42 @@ class QuerySet(Generic[M]):
             raise QueryError(f"chunk_size must be a positive int, got {chunk_size!r}")
         return self._clone(limit=chunk_size, offset=None, after=after)._list_op()
 
-    def explain(self) -> str:
-        """The compiled request, readable: the engine call and the gRPC message."""
-        from google.protobuf import text_format
+    def explain(self, *, analyze: bool = False) -> str:
+        """The compiled request, readable: the engine call and the gRPC message.
 
+        Args:
+            analyze: Also run the query once with Weaviate's query profile and add,
+                under the request, the server's timings of every stage of the search
+                per shard (names and durations as the server reports them) and the
+                round trip seen by the client. Without it nothing is sent.
+
+        Returns:
+            The text (``print`` it).
+        """
+        text = self._explain_request()
+        if not analyze:
+            return text
+        compiled = self._compiled()
+        profile: str = self._run(_explain.analyze_op(self._search_op, compiled), method="explain")
+        return f"{text}{profile}"
+
+    async def aexplain(self, *, analyze: bool = False) -> str:
+        """Async :meth:`explain` (``analyze=True`` runs the query on the async client)."""
+        text = self._explain_request()
+        if not analyze:
+            return text
+        compiled = self._compiled()
+        profile: str = await self._arun(_explain.analyze_op(self._search_op, compiled))
+        return f"{text}{profile}"
+
+    def _explain_request(self) -> str:
         compiled = self._compiled()
         ctx = CollectionContext(name=self.model.collection_name())
         ctx = ctx.with_tenant(self._query.tenant).with_consistency(self._query.consistency)
         op = self._search_op(ctx, compiled)
         call = next(op)
         op.close()
-        body = ""
-        if isinstance(call, GrpcCall):
-            body = text_format.MessageToString(call.request, as_one_line=False)
-        return f"{compiled.describe()}\n-- gRPC {getattr(call, 'method', '')} --\n{body}"
+        return _explain.request_text(compiled, call)
 
     def groups(self) -> list[ModelGroup[M]]:
         """Evaluate a ``group_by`` query into groups."""
