@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 
 import weavorm
-from weavorm import Field, Model, errors
+from weavorm import Field, Model, Ref, Refs, errors
 from weavorm.config import Vectorizer
 from weavorm.engine import DataObject, WeaviateClient
 from weavorm.odm import compiler, decode
@@ -34,6 +34,22 @@ class DecodeDoc(Model):
         vectorizer = Vectorizer.none()
 
 
+class DecodeAuthor(Model):
+    name: str
+
+    class Meta:
+        vectorizer = Vectorizer.none()
+
+
+class DecodeBook(Model):
+    title: str
+    author: Ref[DecodeAuthor] | None = None
+    cites: Refs[DecodeAuthor] = Field(default_factory=list)
+
+    class Meta:
+        vectorizer = Vectorizer.none()
+
+
 class Required(Model):
     title: str
     count: int
@@ -44,7 +60,7 @@ class Required(Model):
 
 @pytest.fixture
 def db(weaviate_client: WeaviateClient) -> Iterator[WeaviateClient]:
-    create_all(weaviate_client, [DecodeDoc, Required])
+    create_all(weaviate_client, [DecodeDoc, Required, DecodeAuthor, DecodeBook])
     weavorm.configure(weaviate_client)
     docs = [
         DecodeDoc(
@@ -118,3 +134,34 @@ def test_missing_required_value_is_a_stored_object_error(db: WeaviateClient) -> 
     )
     with pytest.raises(errors.StoredObjectError, match=r"Required\.count"):
         list(Required.objects.all())
+
+
+def test_select_related_fast_path_matches_general_path(db: WeaviateClient) -> None:
+    ada, bob = DecodeAuthor(name="Ada"), DecodeAuthor(name="Bob")
+    DecodeAuthor.objects.bulk_create([ada, bob])
+    DecodeBook.objects.bulk_create(
+        [
+            DecodeBook(title=f"book {i}", author=Ref.to(ada if i % 2 else bob), cites=[Ref.to(ada)])
+            for i in range(6)
+        ]
+        + [DecodeBook(title="anonymous")]
+    )
+    qs = DecodeBook.objects.select_related("author").limit(10)
+    assert decode.applies(qs.model, qs._query, qs._compiled())
+    fast = sorted(qs, key=lambda b: b.title)
+    general = sorted(_general(db, qs), key=lambda b: b.title)
+    assert len(fast) == 7
+    for a, b in zip(fast, general, strict=True):
+        assert a.id == b.id and a.title == b.title and a.meta == b.meta
+        assert (a.author is None) == (b.author is None)
+        if a.author is not None and b.author is not None:
+            assert a.author.id == b.author.id and a.author.loaded and b.author.loaded
+            assert a.author.obj.name == b.author.obj.name
+            assert a.author.obj.meta == b.author.obj.meta
+            assert a.author.collection == b.author.collection == "DecodeAuthor"
+        # not selected: ids only, not loaded, on both paths
+        assert [r.id for r in a.cites] == [r.id for r in b.cites]
+        assert not any(r.loaded for r in a.cites)
+    by_title = {b.title: b for b in fast}
+    assert by_title["book 1"].author is not None and by_title["book 1"].author.obj.name == "Ada"
+    assert by_title["anonymous"].author is None
