@@ -226,6 +226,8 @@ REF_COLLECTIONS = {
     "BenchQueryO": ("BenchRefAuthorO", "BenchRefArticleO"),
 }
 REF_AUTHORS = 20
+#: Objects per insert_many call when loading the query collections.
+LOAD_CHUNK = 2_000
 REF_ARTICLES = 100
 
 #: The concurrency benchmark: one collection (loaded by the weavorm worker, queried by

@@ -227,12 +227,13 @@ def bench_query(args: Any) -> dict[str, Any]:
     with connect(args) as client:
         collection = recreate(client, name)
         props, arr = common.rows(n), common.vectors(n)
+        data = [DataObject(properties=p, vector=v) for p, v in zip(props, arr, strict=True)]
         with common.stopwatch() as load:
-            loaded = collection.data.insert_many(
-                [DataObject(properties=p, vector=v) for p, v in zip(props, arr, strict=True)]
-            )
-        if loaded.has_errors:
-            raise SystemExit(f"loading failed: {next(iter(loaded.errors.values()))}")
+            # in chunks: one 20k call can outlast the deadline on a loaded machine (HNSW)
+            for start in range(0, n, common.LOAD_CHUNK):
+                loaded = collection.data.insert_many(data[start : start + common.LOAD_CHUNK])
+                if loaded.has_errors:
+                    raise SystemExit(f"loading failed: {next(iter(loaded.errors.values()))}")
         ref_names = load_references(client, name)
         stub = common.raw_search(f"{args.http_host}:{args.grpc_port}", search_get_pb2.SearchReply)
 

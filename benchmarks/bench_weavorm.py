@@ -226,12 +226,13 @@ def bench_query(args: Any) -> dict[str, Any]:
         recreate(client, model)
         collection = client.collections.get(model.collection_name())
         props, arr = common.rows(n), common.vectors(n)
+        data = [DataObject(properties=p, vector=v) for p, v in zip(props, arr, strict=True)]
         with common.stopwatch() as load:
-            loaded = collection.data.insert_many(
-                [DataObject(properties=p, vector=v) for p, v in zip(props, arr, strict=True)]
-            )
-        if loaded.has_errors:
-            raise SystemExit(f"loading failed: {next(iter(loaded.errors.values()))}")
+            # in chunks: one 20k call can outlast the deadline on a loaded machine (HNSW)
+            for start in range(0, n, common.LOAD_CHUNK):
+                loaded = collection.data.insert_many(data[start : start + common.LOAD_CHUNK])
+                if loaded.has_errors:
+                    raise SystemExit(f"loading failed: {next(iter(loaded.errors.values()))}")
         ref_models = load_references(client, model.collection_name())
         stub = common.raw_search(f"{args.http_host}:{args.grpc_port}", search_get_pb2.SearchReply)
 
@@ -353,11 +354,11 @@ def bench_concurrency(args: Any) -> dict[str, Any]:
         recreate(client, model)
         collection = client.collections.get(model.collection_name())
         props, arr = common.rows(n), common.vectors(n)
-        loaded = collection.data.insert_many(
-            [DataObject(properties=p, vector=v) for p, v in zip(props, arr, strict=True)]
-        )
-        if loaded.has_errors:
-            raise SystemExit(f"loading failed: {next(iter(loaded.errors.values()))}")
+        data = [DataObject(properties=p, vector=v) for p, v in zip(props, arr, strict=True)]
+        for start in range(0, n, common.LOAD_CHUNK):
+            loaded = collection.data.insert_many(data[start : start + common.LOAD_CHUNK])
+            if loaded.has_errors:
+                raise SystemExit(f"loading failed: {next(iter(loaded.errors.values()))}")
         query = collection.query
         objects = model.objects.using(client)
         requests = capture_requests(
