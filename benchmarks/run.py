@@ -744,6 +744,16 @@ def concurrency_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
                 )
             )
         rows.append(_row(f"concurrency {label}: limit (bare grpcio)", "q/s", limit, None))
+        official_cpu = _get(lanes, f"official_{mode}", "cpu_us_per_query")
+        for side in ("engine", "odm"):
+            rows.append(
+                _row(
+                    f"concurrency {label}: client CPU/query, {side} vs official",
+                    "us",
+                    _get(lanes, f"{side}_{mode}", "cpu_us_per_query"),
+                    official_cpu,
+                )
+            )
     return rows
 
 
@@ -851,6 +861,24 @@ def _failures(data: Any, path: str = "") -> Iterator[str]:
             yield from _failures(value, f"{path}/{key}")
 
 
+def redraw(sources: list[Path], chart: Path | None) -> int:
+    """Merge the results of earlier runs (later files win per benchmark) and draw them."""
+    import _chart
+
+    report: dict[str, Any] = {}
+    for source in sources:
+        data = json.loads(source.read_text(encoding="utf-8"))
+        results = {**report.get("results", {}), **data.get("results", {})}
+        report = {**data, "results": results}
+    target = chart or RESULTS / "chart.png"
+    budgets = {"engine": QUERY_ENGINE_BUDGET, "ODM": QUERY_ODM_BUDGET}
+    if not _chart.draw(report, target, budgets=budgets):
+        print("nothing to draw (no query or concurrency results)", file=sys.stderr)
+        return 1
+    print(f"chart: {target}")
+    return 0
+
+
 def _terminate(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
@@ -884,7 +912,16 @@ def main() -> int:
         help="run the encode, ingest and iterator workers in this process, both clients "
         "imported side by side (default: a fresh subprocess per run)",
     )
+    parser.add_argument(
+        "--from",
+        dest="sources",
+        action="append",
+        type=Path,
+        help="draw --chart from these result files (merged; repeatable) and run nothing",
+    )
     args = parser.parse_args()
+    if args.sources:
+        return redraw(args.sources, args.chart)
 
     ensure_weavorm_python()
     # SIGTERM unwinds like Ctrl-C, so the server and the workers are always stopped.
