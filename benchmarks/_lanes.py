@@ -35,8 +35,21 @@ def _say(message: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
+_ERRORS: list[str] = []
+
+
+def _first_error(exc: Exception) -> None:
+    """Keep the first few failures (reported with the lane's stats, on stderr too)."""
+    if len(_ERRORS) < 3:
+        _ERRORS.append(f"{type(exc).__name__}: {exc}"[:300])
+        print(f"lane error: {_ERRORS[-1]}", file=sys.stderr)
+
+
 def _stats(done: int, errors: int, seconds: float, cpu: float) -> dict[str, Any]:
+    first = list(_ERRORS)
+    _ERRORS.clear()
     return {
+        "first_errors": first,
         "queries": done,
         "errors": errors,
         "seconds": seconds,
@@ -60,10 +73,13 @@ def threads_lane(fn: Callable[[int], Any], threads: int) -> Lane:
             while not state["stop"]:
                 try:
                     fn(i % 64)
-                except Exception:
-                    errors[slot] += 1
-                if state["counting"]:
-                    counts[slot] += 1
+                except Exception as exc:
+                    if state["counting"]:
+                        errors[slot] += 1
+                        _first_error(exc)
+                else:
+                    if state["counting"]:
+                        counts[slot] += 1
                 i += threads
 
         pool = [threading.Thread(target=worker, args=(s,), daemon=True) for s in range(threads)]
@@ -97,10 +113,13 @@ async def run_tasks(
         while not state["stop"]:
             try:
                 await fn(i % 64)
-            except Exception:
-                errors[slot] += 1
-            if state["counting"]:
-                counts[slot] += 1
+            except Exception as exc:
+                if state["counting"]:
+                    errors[slot] += 1
+                    _first_error(exc)
+            else:
+                if state["counting"]:
+                    counts[slot] += 1
             i += tasks
 
     running = [asyncio.ensure_future(worker(s)) for s in range(tasks)]

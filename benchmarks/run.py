@@ -426,6 +426,7 @@ def run_concurrency(workers: Workers, settings: dict[str, Any]) -> dict[str, Any
                 "queries_per_s": statistics.median(rates),
                 "runs": rates,
                 "errors": sum(r["errors"] for r in runs),
+                "first_errors": [e for r in runs for e in r.get("first_errors", [])][:3],
                 "cpu_us_per_query": sum(cpus) / len(cpus) if cpus else None,
             }
     except WorkerError as exc:
@@ -744,6 +745,17 @@ def concurrency_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
                 )
             )
         rows.append(_row(f"concurrency {label}: limit (bare grpcio)", "q/s", limit, None))
+        for side in ("limit", "engine", "odm", "official"):
+            # failed queries (e.g. the server shedding load: RESOURCE_EXHAUSTED) are not
+            # counted as done; weavorm retries them, the others report them
+            rows.append(
+                _row(
+                    f"concurrency {label}: failed queries, {side}",
+                    "n",
+                    _get(lanes, f"{side}_{mode}", "errors"),
+                    None,
+                )
+            )
         official_cpu = _get(lanes, f"official_{mode}", "cpu_us_per_query")
         for side in ("engine", "odm"):
             rows.append(
