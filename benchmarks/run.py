@@ -466,7 +466,7 @@ def _fmt(value: float | None, unit: str) -> str:
         return "-"
     if unit == "obj/s":
         return f"{value:,.0f}"
-    if unit == "KiB":
+    if unit in ("KiB", "n"):
         return f"{value:,.0f}"
     return f"{value:.2f}" if value < 100 else f"{value:,.0f}"
 
