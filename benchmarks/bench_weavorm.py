@@ -6,6 +6,8 @@ Each benchmark creates the collections it needs and drops them again.
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 import time
 from pathlib import Path
@@ -21,12 +23,12 @@ from weavorm import Model, Ref, Session
 from weavorm._proto.v1 import search_get_pb2
 from weavorm.config import VectorIndex, Vectorizer
 from weavorm.engine import DataObject, Filter, QueryReference, WeaviateClient
-from weavorm.engine._protocol.batch import PendingObjects
 from weavorm.engine._transport.grpc import GrpcTransport
+from weavorm.engine.batching.requests import PendingObjects
 from weavorm.odm.persist import data_object
 from weavorm.schema import create_all, drop_all
 
-BENCHMARKS = ["encode", "ingest", "query", "iterator", "concurrency"]
+BENCHMARKS = ["encode", "ingest", "memory", "query", "iterator", "concurrency"]
 INGEST_MODES = ["session", "insert_many", "batch_fixed", "batch_dynamic", "batch_stream"]
 #: The fixed-size batch settings, the same for both clients.
 FIXED_BATCH_SIZE = 200
@@ -185,6 +187,47 @@ def bench_ingest(args: Any) -> dict[str, Any]:
         "stored": stored,
         # add_all + commit only, without leaving the ``with Session`` block
         "commit_seconds": commit_seconds,
+    }
+
+
+# -- session memory --------------------------------------------------------------------
+
+
+def rss_bytes() -> int:
+    """The process's resident set size now (Linux ``/proc/self/statm``)."""
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def bench_memory(args: Any) -> dict[str, Any]:
+    """RSS of the objects, and of a session tracking them after a commit, per 100,000."""
+    n = args.n
+    props = common.rows(n)
+    lists = common.vectors(n).tolist()
+    model = doc_model("BenchMemoryW", "flat")
+    with connect(args) as client:
+        recreate(client, model)
+        gc.collect()
+        base = rss_bytes()
+        objs = [model(**p, vector=v) for p, v in zip(props, lists, strict=True)]
+        del props, lists
+        gc.collect()
+        built = rss_bytes()
+        session = Session(client)
+        session.add_all(objs)
+        session.commit()  # every object is now persistent: identity map + snapshot
+        gc.collect()
+        tracked = rss_bytes()
+        assert len(list(session)) == n
+        session.close()
+        drop_all(client, [model])
+    per = 100_000 / n
+    return {
+        "n": n,
+        "objects_mib_per_100k": (built - base) * per / 2**20,
+        "session_mib_per_100k": (tracked - built) * per / 2**20,
+        "total_mib_per_100k": (tracked - base) * per / 2**20,
     }
 
 
@@ -449,6 +492,7 @@ def main(argv: list[str] | None = None) -> None:
     bench = {
         "encode": bench_encode,
         "ingest": bench_ingest,
+        "memory": bench_memory,
         "query": bench_query,
         "iterator": bench_iterator,
         "concurrency": bench_concurrency,

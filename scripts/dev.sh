@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for developers and CI.
 #   bash scripts/dev.sh example   set up, then run examples/quickstart.py on an embedded server
-#   bash scripts/dev.sh test      set up, then run lint, types, proto drift, unit + integration tests
+#   bash scripts/dev.sh test      set up, then run lint, types, proto/sync drift, docs build, unit + integration tests
 #   bash scripts/dev.sh setup     only set up (.venv, dependencies, weaviate-server build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +54,11 @@ case "${1:-}" in
       .venv/bin/mypy --strict tests/typing
     fi
     echo "== proto drift"; .venv/bin/python scripts/gen_proto.py --check
+    echo "== sync drift"; .venv/bin/python scripts/gen_sync.py --check
+    echo "== docs (mkdocs build --strict)"
+    site=$(mktemp -d)
+    NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet -d "$site"
+    rm -rf "$site"
     echo "== pytest"
     WEAVORM_REQUIRE_SERVER=1 .venv/bin/python -m pytest "$@"
     ;;

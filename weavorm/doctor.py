@@ -63,6 +63,7 @@ def run_doctor(
             timeout=timeout,
             retry=RetryPolicy.none(),
             skip_init_checks=True,
+            grpc_fallback="rest",
         )
     except WeavormError as exc:
         report = DoctorReport(target=str(url))
@@ -117,15 +118,17 @@ def run_doctor(
                 else f"no SERVING answer at {client.config.grpc_target}: check the gRPC port",
             )
         )
-        report.checks.append(
-            Check(
-                "data path",
-                healthy,
-                "gRPC (searches, aggregates and batches)"
-                if healthy
-                else "REST only: with connect(..., grpc_fallback='rest') batch writes and "
-                "deletes run over REST once the gRPC circuit opens; searches, aggregates "
-                "and references need gRPC (see docs/processes.md)",
+        client._driver.check_grpc()  # as connect() does with grpc_fallback="rest"
+        path, why = client._driver.data_path()
+        if path == "grpc":
+            detail = f"gRPC (searches, aggregates and batches): {why}"
+        else:
+            detail = (
+                f"REST fallback: {why}. With connect(..., grpc_fallback='rest') fetches, "
+                "searches and aggregates run over GraphQL, batch writes, references and "
+                "deletes over REST; generative, rerank and media searches raise "
+                "NoFallbackError; without grpc_fallback every gRPC call fails (see "
+                "docs/failures.md)"
             )
-        )
+        report.checks.append(Check("data path", True, detail))
     return report

@@ -12,6 +12,7 @@ boundary and chained with ``raise ... from exc``.
     │   ├── ConnectError            nothing listening, DNS, refused, TLS
     │   ├── TimeoutError            a deadline passed
     │   └── CircuitOpenError        not sent: the endpoint's circuit breaker is open
+    │       └── NoFallbackError     gRPC is down and this operation has no REST fallback
     ├── ServerError(status, message) the server answered with an error
     │   ├── AuthenticationError     401 / UNAUTHENTICATED
     │   ├── PermissionDeniedError   403 / PERMISSION_DENIED
@@ -26,7 +27,8 @@ boundary and chained with ``raise ... from exc``.
     │   ├── BatchDeadlineError      a batch's total deadline passed (lists what did not land)
     │   └── FlushError              a session flush left failed objects pending
     ├── SchemaError                 an invalid model or schema
-    │   └── StoredObjectError       a stored object does not fit its model (missing field)
+    │   ├── StoredObjectError       a stored object does not fit its model (missing field)
+    │   └── UnknownDataTypeError    a data type Weaviate does not have (also a ConfigError)
     ├── MigrationError              a migration that would break data, or failed
     ├── NotLoadedError              a reference was read that was not loaded
     └── SQLError                    an SQL statement weavorm cannot run (with position)
@@ -53,6 +55,7 @@ __all__ = [
     "FlushError",
     "MigrationError",
     "MultipleObjectsReturned",
+    "NoFallbackError",
     "NotFoundError",
     "NotLoadedError",
     "ObjectDoesNotExist",
@@ -67,6 +70,7 @@ __all__ = [
     "TimeoutError",
     "TransportError",
     "UnavailableError",
+    "UnknownDataTypeError",
     "UnprocessableError",
     "WeavormError",
 ]
@@ -119,6 +123,32 @@ class CircuitOpenError(TransportError):
         self.transport = transport
         self.endpoint = endpoint
         self.until = until
+
+
+class NoFallbackError(CircuitOpenError):
+    """gRPC is unreachable and the operation has no REST equivalent to fall back to.
+
+    Raised with ``grpc_fallback="rest"`` for what only gRPC serves (generative
+    searches, rerank, grouped searches, media searches, ...), at once, without I/O.
+
+    Attributes:
+        operation: The weavorm operation, e.g. ``"query.near_image"``.
+        feature: What has no REST form, e.g. ``"rerank"`` (or the gRPC method).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transport: str,
+        endpoint: str,
+        until: float,
+        operation: str,
+        feature: str,
+    ) -> None:
+        super().__init__(message, transport=transport, endpoint=endpoint, until=until)
+        self.operation = operation
+        self.feature = feature
 
 
 class ServerError(WeavormError):
@@ -248,6 +278,21 @@ class StoredObjectError(SchemaError):
         self.collection = collection
         self.object_id = object_id
         self.field = field
+
+
+class UnknownDataTypeError(SchemaError, ConfigError):
+    """A ``dataType`` that is neither one of Weaviate's data types nor a known collection.
+
+    Raised wherever a data type is read (configuration builders, schema building and
+    inspection, the SQL front end); the message lists the valid data types.
+
+    Attributes:
+        data_type: The unknown name.
+    """
+
+    def __init__(self, message: str, *, data_type: str, field: str | None = None) -> None:
+        super().__init__(message, field=field, value=data_type)
+        self.data_type = data_type
 
 
 class MigrationError(WeavormError):

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from weavorm.engine import AsyncWeaviateClient, WeaviateClient
-from weavorm.engine.batch import (
+from weavorm.engine.batching.namespaces import (
     AsyncClientBatchNamespace,
     AsyncCollectionBatchNamespace,
     ClientBatchNamespace,

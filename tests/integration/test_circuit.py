@@ -272,7 +272,7 @@ def test_session_commit_of_5000_runs_over_rest_while_grpc_is_blackholed(
     client = _client(
         weaviate_server,
         grpc_proxy,
-        timeout=Timeout(read=1.0, batch=5.0),
+        timeout=Timeout(read=1.0, batch=10.0),
         circuit=CircuitBreaker(failures=2, window=30.0, open_for=30.0),
         grpc_fallback="rest",
     )
@@ -307,7 +307,7 @@ def test_session_commit_of_5000_runs_over_rest_while_grpc_is_blackholed(
     print(
         f"CIRCUIT session commit of {n}: gRPC {grpc_seconds:.2f} s ({n / grpc_seconds:.0f}/s); "
         f"REST fallback with gRPC blackholed {rest_seconds:.2f} s ({n / rest_seconds:.0f}/s, "
-        "including the 5 s batch timeouts that opened the circuit)"
+        "including the 10 s batch timeouts that opened the circuit)"
     )
 
 
@@ -327,16 +327,23 @@ def test_doctor_reports_the_data_path(weaviate_server: Any) -> None:
         )
         return out.stdout
 
-    assert "data path: gRPC" in doctor(weaviate_server.grpc_url)
-    report = doctor(f"127.0.0.1:{free_port()}")  # nothing listens there
-    assert "data path: REST only" in report and "grpc_fallback='rest'" in report
-    assert "verdict: NOT OK" in report
+    assert "data path: gRPC (searches, aggregates and batches): the gRPC circuit to" in doctor(
+        weaviate_server.grpc_url
+    )
+    port = free_port()
+    report = doctor(f"127.0.0.1:{port}")  # nothing listens there
+    assert (
+        f"data path: REST fallback: the gRPC circuit to 127.0.0.1:{port} is open: "
+        "unreachable at connect (ConnectError)"
+    ) in report
+    assert "grpc_fallback='rest'" in report and "NoFallbackError" in report
+    assert "[FAIL] gRPC health" in report and "verdict: NOT OK" in report
 
 
-async def test_async_client_circuit_opens_and_writes_and_deletes_fall_back_to_rest(
+async def test_async_client_with_grpc_refused_at_connect_runs_over_rest(
     weaviate_server: Any, weaviate_client: WeaviateClient, collection_name: str
 ) -> None:
-    from weavorm.engine import DataObject, Filter
+    from weavorm.engine import DataObject, Filter, Rerank
     from weavorm.server import free_port
 
     _create(weaviate_client, collection_name)
@@ -347,14 +354,14 @@ async def test_async_client_circuit_opens_and_writes_and_deletes_fall_back_to_re
         circuit=CircuitBreaker(failures=2, window=30.0, open_for=30.0),
         grpc_fallback="rest",
     )
-    async with client:
+    async with client:  # its gRPC health check finds gRPC refused: the circuit opens
         collection = client.collections.get(collection_name)
-        with pytest.raises(errors.TransportError):
-            await collection.query.fetch_objects()  # its retries open the circuit
+        assert (await collection.query.fetch_objects()).objects == []  # over GraphQL
         started = time.perf_counter()
-        with pytest.raises(errors.CircuitOpenError):
-            await collection.query.fetch_objects()  # no REST equivalent: refused at once
+        with pytest.raises(errors.NoFallbackError) as info:  # no REST form: refused at once
+            await collection.query.near_vector([1.0], rerank=Rerank(prop="n", query="x"))
         assert time.perf_counter() - started < FAST_FAIL_BOUND
+        assert info.value.operation == "query.near_vector" and info.value.feature == "rerank"
         result = await collection.data.insert_many(
             [DataObject(properties={"n": i}, uuid=uuid_for(i)) for i in range(20)]
         )
@@ -369,6 +376,7 @@ async def test_async_client_circuit_opens_and_writes_and_deletes_fall_back_to_re
         assert (deleted.matches, deleted.successful, deleted.failed) == (6, 6, 0)
         assert await collection.data.delete_by_id(uuid_for(7))
         assert not await collection.data.delete_by_id(uuid_for(7))
+        assert (await collection.aggregate.over_all(total_count=True)).total_count == 13
     assert _count(weaviate_client, collection_name) == 13
 
 

@@ -27,12 +27,12 @@ from tests.property.strategies import (
 )
 from weavorm.engine import Filter
 from weavorm.engine._protocol import search as build
-from weavorm.engine._protocol.batch import PendingObjects
 from weavorm.engine._protocol.connection import Timeout, build_config
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._protocol.encode import encode_rest_properties, encode_rest_vectors
 from weavorm.engine._protocol.ops_common import segment
 from weavorm.engine._protocol.retry import RetryPolicy
+from weavorm.engine.batching.requests import PendingObjects
 
 _TENANT = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 _COLLECTION = re.compile(r"[A-Za-z][_0-9A-Za-z]{0,254}")

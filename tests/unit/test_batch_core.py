@@ -11,7 +11,18 @@ import pytest
 
 from weavorm._proto.v1 import batch_pb2
 from weavorm.engine._protocol import data as data_ops
-from weavorm.engine._protocol.batch import (
+from weavorm.engine._protocol.calls import GrpcCall, HttpCall, HttpReply, Parallel, Sleep
+from weavorm.engine._protocol.connection import build_config
+from weavorm.engine._protocol.context import CollectionContext
+from weavorm.engine._protocol.retry import RetryPolicy
+from weavorm.engine._transport.driver import SyncDriver
+from weavorm.engine.batching.core import (
+    DYNAMIC_MAX_BATCH,
+    BatchCore,
+    BatchMode,
+    wait_for_indexing,
+)
+from weavorm.engine.batching.requests import (
     PendingObjects,
     PendingReferences,
     item_wire_size,
@@ -19,18 +30,7 @@ from weavorm.engine._protocol.batch import (
     send_objects,
     send_references,
 )
-from weavorm.engine._protocol.batching import (
-    DYNAMIC_MAX_BATCH,
-    BatchCore,
-    BatchMode,
-    wait_for_indexing,
-)
-from weavorm.engine._protocol.calls import GrpcCall, HttpCall, HttpReply, Parallel, Sleep
-from weavorm.engine._protocol.connection import build_config
-from weavorm.engine._protocol.context import CollectionContext
-from weavorm.engine._protocol.retry import RetryPolicy
-from weavorm.engine._transport.batch_runner import AsyncBatchRunner, SyncBatchRunner
-from weavorm.engine._transport.driver import SyncDriver
+from weavorm.engine.batching.runners import AsyncBatchRunner, SyncBatchRunner
 from weavorm.engine.telemetry import Telemetry
 from weavorm.engine.types import BatchResult, DataObject, DataReference
 from weavorm.errors import BatchError, ConfigError, UnavailableError, WeavormError
@@ -547,7 +547,7 @@ def _results(errors: dict[str, str] = {}, ok: list[str] = (), beacons: list[str]
 
 
 def test_stream_core_messages_results_and_backoff() -> None:
-    from weavorm.engine._protocol.batch_stream import StreamCore
+    from weavorm.engine.batching.stream_core import StreamCore
 
     core = StreamCore(consistency="QUORUM", max_bytes=LIMIT)
     assert core.start_message().start.consistency_level == 2
@@ -574,7 +574,7 @@ def test_stream_core_messages_results_and_backoff() -> None:
 
 
 def test_stream_core_out_of_memory_requeues_and_reopens() -> None:
-    from weavorm.engine._protocol.batch_stream import StreamCore
+    from weavorm.engine.batching.stream_core import StreamCore
 
     core = StreamCore(consistency=None, max_bytes=LIMIT, batch_size=10)
     ids = [str(core.add_object("A", {"n": i})) for i in range(3)]
@@ -593,7 +593,7 @@ def test_stream_core_out_of_memory_requeues_and_reopens() -> None:
 
 
 def test_stream_core_failure_records_every_unresolved_item() -> None:
-    from weavorm.engine._protocol.batch_stream import StreamCore
+    from weavorm.engine.batching.stream_core import StreamCore
     from weavorm.errors import PermissionDeniedError
 
     core = StreamCore(consistency=None, max_bytes=LIMIT, batch_size=2)
@@ -607,7 +607,7 @@ def test_stream_core_failure_records_every_unresolved_item() -> None:
 
 
 def test_stream_core_transient_failure_reopens_limited_times() -> None:
-    from weavorm.engine._protocol.batch_stream import StreamCore
+    from weavorm.engine.batching.stream_core import StreamCore
 
     core = StreamCore(consistency=None, max_bytes=LIMIT, batch_size=1, reopen_limit=2)
     core.add_object("A", {"n": 1})
@@ -620,7 +620,7 @@ def test_stream_core_transient_failure_reopens_limited_times() -> None:
 
 
 def test_stream_core_reopen_budget_is_per_window_and_progress() -> None:
-    from weavorm.engine._protocol.batch_stream import StreamCore
+    from weavorm.engine.batching.stream_core import StreamCore
 
     now = [0.0]
     core = StreamCore(

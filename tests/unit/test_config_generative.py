@@ -186,10 +186,8 @@ def test_reranker_json(config: RerankerConfig, module: str, settings: dict[str, 
             lambda: G.azure_openai(resource_name="r", deployment_id="d", api_version="x"),
             "'2024-06-01'",
         ),
-        (lambda: G.aws(region="r"), "needs model="),
         (lambda: G.aws(region="r", model="m", max_tokens=9000), "<= 8192"),
         (lambda: G.deepseek(temperature=3), "<= 2.0"),
-        (lambda: G.google(api_endpoint="x.googleapis.com"), "project_id is required"),
         (lambda: G.google(project_id="p", top_k=0), "top_k must be >= 1"),
         (lambda: G.meta(reasoning_effort="ultra"), "'xhigh'"),  # type: ignore[arg-type]
         (lambda: G.databricks(endpoint="https://x", temperature=2), "<= 1.0"),
@@ -203,3 +201,73 @@ def test_module_validation(call: Any, needle: str) -> None:
     with pytest.raises(ConfigError) as info:
         call()
     assert needle in str(info.value)
+
+
+# --- one GenerativeConfig for collections and queries ------------------------------------
+
+
+def test_one_generative_config_class() -> None:
+    import weavorm.engine
+    from weavorm.engine import generative_config
+
+    assert weavorm.engine.GenerativeConfig is GenerativeConfig
+    assert generative_config.GenerativeConfig is GenerativeConfig
+    assert G.openai is GenerativeConfig.openai and G.google is GenerativeConfig.google
+    assert isinstance(G.openai(model="m"), GenerativeConfig)
+
+
+@pytest.mark.parametrize(
+    ("config", "needle"),
+    [
+        (G.aws(region="r"), "needs model="),
+        (G.aws(service="sagemaker", endpoint="e"), "region= is required"),
+        (G.azure_openai(resource_name="r"), "deployment_id= is required"),
+        (G.databricks(), "endpoint= is required"),
+        (G.google(api_endpoint="x.googleapis.com"), "project_id is required"),
+        (G.openai(n=2), "n can only be set per query"),
+        (G.cohere(p=0.5, presence_penalty=0.1), "p, presence_penalty can only be set per query"),
+        (G.ollama(temperature=0.2), "temperature can only be set per query"),
+    ],
+)
+def test_a_collection_refuses_query_only_or_incomplete_configs(
+    config: GenerativeConfig, needle: str
+) -> None:
+    from weavorm.config import CollectionConfig
+
+    with pytest.raises(ConfigError) as info:
+        CollectionConfig("Doc", generative=config)
+    assert needle in str(info.value)
+
+
+def test_settings_and_query_options_reach_the_grpc_message() -> None:
+    from weavorm.engine._protocol.generative import provider_message
+
+    google = G.google(project_id="p", token_limit=5, stop_sequences=["x"], top_k=2)
+    assert google.settings["tokenLimit"] == 5 and dict(google.query_options) == {
+        "stop_sequences": ("x",)
+    }
+    msg = provider_message(google).google
+    assert (msg.max_tokens, msg.top_k, msg.project_id) == (5, 2, "p")
+    assert list(msg.stop_sequences.values) == ["x"]
+    assert provider_message(G.google(max_tokens=7)).google.max_tokens == 7
+    with pytest.raises(ConfigError, match="same setting"):
+        G.google(token_limit=1, max_tokens=2)
+    azure = provider_message(G.azure_openai(resource_name="r", deployment_id="d", n=3)).openai
+    assert (azure.is_azure, azure.resource_name, azure.deployment_id, azure.n) == (
+        True,
+        "r",
+        "d",
+        3,
+    )
+    meta = provider_message(G.meta(model="m", reasoning_effort="xhigh")).meta
+    assert meta.model == "m" and meta.reasoning_effort == meta.REASONING_EFFORT_XHIGH
+
+
+def test_collection_only_settings_are_refused_per_query() -> None:
+    from weavorm.engine._protocol.generative import provider_message
+    from weavorm.errors import QueryError
+
+    with pytest.raises(QueryError, match="'topK' is a collection setting"):
+        provider_message(G.aws(region="r", model="m", top_k=3))
+    with pytest.raises(QueryError, match="cannot be chosen per query"):
+        provider_message(G.custom("generative-unknown"))

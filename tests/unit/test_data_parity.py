@@ -6,7 +6,8 @@ import inspect
 
 import pytest
 
-from weavorm.engine import batch, data
+from weavorm.engine import data
+from weavorm.engine.batching import namespaces as batch
 
 PAIRS = [
     (data.DataNamespace, data.AsyncDataNamespace),

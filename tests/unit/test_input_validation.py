@@ -11,13 +11,13 @@ import pytest
 from weavorm.engine import Filter
 from weavorm.engine._protocol import collections as collection_ops
 from weavorm.engine._protocol import search as build
-from weavorm.engine._protocol.batch import PendingObjects
 from weavorm.engine._protocol.connection import ConnectionConfig, build_config
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._protocol.encode import encode_rest_properties, encode_rest_vectors
 from weavorm.engine._protocol.ops_common import segment
 from weavorm.engine._protocol.retry import RetryPolicy
 from weavorm.engine._protocol.validate import MAX_NESTING, f32_finite
+from weavorm.engine.batching.requests import PendingObjects
 from weavorm.engine.options import TargetVectors
 from weavorm.engine.tenants_types import Tenant
 from weavorm.errors import ConfigError, QueryError

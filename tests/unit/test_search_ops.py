@@ -19,6 +19,7 @@ from weavorm.engine.options import GroupBy
 from weavorm.engine.query import AsyncQueryNamespace, QueryNamespace
 from weavorm.engine.results import GroupByResult
 from weavorm.errors import (
+    ConfigError,
     NotFoundError,
     PermissionDeniedError,
     QueryError,
@@ -256,7 +257,7 @@ def test_generative_search_builder() -> None:
         (GenerativeConfig.azure_openai(resource_name="r", deployment_id="d"), "openai"),
         (GenerativeConfig.cohere(k=2), "cohere"),
         (GenerativeConfig.contextualai(knowledge=["k"]), "contextualai"),
-        (GenerativeConfig.databricks(endpoint="e"), "databricks"),
+        (GenerativeConfig.databricks(endpoint="https://e", n=2), "databricks"),
         (GenerativeConfig.deepseek(model="d"), "deepseek"),
         (GenerativeConfig.dummy(), "dummy"),
         (GenerativeConfig.friendliai(n=2), "friendliai"),
@@ -295,8 +296,8 @@ def test_generative_errors() -> None:
             grouped_properties=["x"],
             generative_provider=None,
         )
-    with pytest.raises(QueryError):
-        GenerativeConfig.openai(reasoning_effort="max")
+    with pytest.raises(ConfigError):  # validated by the one GenerativeConfig factory
+        GenerativeConfig.openai(reasoning_effort="max")  # type: ignore[arg-type]
     with pytest.raises(QueryError):
         GenerativeParameters.single_prompt("  ")
     with pytest.raises(QueryError):

@@ -29,17 +29,14 @@ choices.
 
 from weavorm.config._collection import CollectionConfig, collection_to_dict
 from weavorm.config._common import (
-    DataType,
     DeletionStrategy,
     FilterStrategy,
     StopwordsPreset,
-    Tokenization,
     VectorDistance,
     VectorIndexType,
 )
-from weavorm.config._generative import Generative
+from weavorm.config._generative_config import Generative, GenerativeConfig
 from weavorm.config._modules import (
-    GenerativeConfig,
     ModuleConfig,
     RerankerConfig,
     VectorizerConfig,
@@ -91,6 +88,7 @@ from weavorm.config._vector_index import (
     VectorIndexConfig,
 )
 from weavorm.config._vectorizers import NamedVector, Vectorizer, Vectors
+from weavorm.config.vocabulary import DataType, Tokenization
 
 __all__ = [
     "RESERVED_PROPERTY_NAMES",

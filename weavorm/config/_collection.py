@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from weavorm.config._common import JSONDict, fail, freeze, opt_str, thaw
+from weavorm.config._generative_config import GenerativeConfig
 from weavorm.config._modules import (
-    GenerativeConfig,
     RerankerConfig,
     VectorizerConfig,
     check_module_kind,
@@ -191,6 +191,7 @@ class CollectionConfig:
 
         if generative is not None:
             check_module_kind(generative, GenerativeConfig, "generative-", "generative")
+            generative.check_collection_use()
         if reranker is not None:
             check_module_kind(reranker, RerankerConfig, "reranker-", "reranker")
         _typed(inverted_index, InvertedIndex, "inverted_index", "an InvertedIndex")

@@ -9,10 +9,9 @@ module only returns errors.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from weavorm.config._common import (
-    check_str,
     choice,
     fail,
     opt_bool,
@@ -22,10 +21,12 @@ from weavorm.config._common import (
     opt_url,
     str_tuple,
 )
-from weavorm.config._modules import GenerativeConfig, settings
-from weavorm.config._text2vec import GOOGLE_AI_STUDIO_ENDPOINT, google_endpoint, google_location
+from weavorm.config._modules import settings
 
-__all__ = ["Generative"]
+if TYPE_CHECKING:
+    from weavorm.config._generative_config import GenerativeConfig
+
+__all__ = ["_GenerativeFactoriesA"]
 
 OPENAI_GENERATIVE_API_VERSIONS = (
     "2022-12-01",
@@ -46,8 +47,51 @@ OpenAIVerbosity = Literal["low", "medium", "high"]
 MetaReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
 
 
-def _gen(module: str, **values: Any) -> GenerativeConfig:
-    return GenerativeConfig(module, settings(**values))
+def _gen(
+    module: str,
+    *,
+    query: Mapping[str, Any] | None = None,
+    incomplete: Sequence[str] = (),
+    **values: Any,
+) -> GenerativeConfig:
+    """Settings (camelCase), per-query-only options (gRPC names) and what a collection needs."""
+    from weavorm.config._generative_config import GenerativeConfig
+
+    return GenerativeConfig(
+        module, settings(**values), query_options=query, incomplete=tuple(incomplete)
+    )
+
+
+def _gen_raw(module: str, values: Mapping[str, Any] | None) -> GenerativeConfig:
+    from weavorm.config._generative_config import GenerativeConfig
+
+    return GenerativeConfig(module, values)
+
+
+def _query(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _needs(provider: str, **values: Any) -> tuple[str, ...]:
+    return tuple(
+        f"generative-{provider.replace('_', '-')}: {name}= is required for a collection"
+        for name, value in values.items()
+        if value is None
+    )
+
+
+def _n(n: int | None) -> int | None:
+    return opt_int(n, "n", minimum=1)
+
+
+def _stops(values: Sequence[str] | None, field: str) -> tuple[str, ...] | None:
+    return str_tuple(values, field, allow_empty=True, allow_blank_items=True)
+
+
+def _api_version(api_version: str | None) -> str | None:
+    if api_version is None:
+        return None
+    return choice(api_version, OPENAI_GENERATIVE_API_VERSIONS, "api_version")
 
 
 def _openai_common(
@@ -81,8 +125,8 @@ def _openai_common(
     }
 
 
-class Generative:
-    """Factories of generative module configurations (method names = module names)."""
+class _GenerativeFactoriesA:
+    """Generative module factories, ``openai`` to ``databricks``."""
 
     @staticmethod
     def openai(
@@ -96,6 +140,11 @@ class Generative:
         presence_penalty: float | None = None,
         reasoning_effort: OpenAIReasoningEffort | None = None,
         verbosity: OpenAIVerbosity | None = None,
+        api_version: str | None = None,
+        resource_name: str | None = None,
+        deployment_id: str | None = None,
+        n: int | None = None,
+        stop: Sequence[str] | None = None,
     ) -> GenerativeConfig:
         """OpenAI (or any OpenAI-compatible server), ``generative-openai``.
 
@@ -109,13 +158,22 @@ class Generative:
             presence_penalty: Presence penalty, 0..1.
             reasoning_effort: ``"minimal"``, ``"low"``, ``"medium"`` or ``"high"``.
             verbosity: ``"low"``, ``"medium"`` or ``"high"``.
+            api_version: API version (an Azure setting, see :meth:`azure_openai`).
+            resource_name: Azure resource name (see :meth:`azure_openai`).
+            deployment_id: Azure deployment ID (see :meth:`azure_openai`).
+            n: Completions per prompt (per query only).
+            stop: Sequences that stop generation (per query only).
 
         Raises:
             ConfigError: A value out of range or not among the choices.
         """
         return _gen(
             "generative-openai",
+            query=_query(n=_n(n), stop=_stops(stop, "stop")),
             baseURL=opt_url(base_url, "base_url"),
+            resourceName=opt_str(resource_name, "resource_name"),
+            deploymentId=opt_str(deployment_id, "deployment_id"),
+            apiVersion=_api_version(api_version),
             **_openai_common(
                 model=model,
                 max_tokens=max_tokens,
@@ -131,8 +189,8 @@ class Generative:
     @staticmethod
     def azure_openai(
         *,
-        resource_name: str,
-        deployment_id: str,
+        resource_name: str | None = None,
+        deployment_id: str | None = None,
         base_url: str | None = None,
         api_version: str | None = None,
         model: str | None = None,
@@ -143,12 +201,14 @@ class Generative:
         presence_penalty: float | None = None,
         reasoning_effort: OpenAIReasoningEffort | None = None,
         verbosity: OpenAIVerbosity | None = None,
+        n: int | None = None,
+        stop: Sequence[str] | None = None,
     ) -> GenerativeConfig:
         """Azure OpenAI (module ``generative-openai`` with ``isAzure``).
 
         Args:
-            resource_name: The Azure resource name.
-            deployment_id: The deployment ID.
+            resource_name: The Azure resource name (required for a collection).
+            deployment_id: The deployment ID (required for a collection).
             base_url: API base URL override.
             api_version: Azure API version (server default ``2024-06-01``).
             model: Model name.
@@ -159,19 +219,23 @@ class Generative:
             presence_penalty: Presence penalty, 0..1.
             reasoning_effort: ``"minimal"``, ``"low"``, ``"medium"`` or ``"high"``.
             verbosity: ``"low"``, ``"medium"`` or ``"high"``.
+            n: Completions per prompt (per query only).
+            stop: Sequences that stop generation (per query only).
 
         Raises:
-            ConfigError: A missing resource or deployment, or an invalid value.
+            ConfigError: An invalid value.
         """
         return _gen(
             "generative-openai",
+            query=_query(n=_n(n), stop=_stops(stop, "stop")),
+            incomplete=_needs(
+                "azure_openai", resource_name=resource_name, deployment_id=deployment_id
+            ),
             isAzure=True,
-            resourceName=check_str(resource_name, "resource_name"),
-            deploymentId=check_str(deployment_id, "deployment_id"),
+            resourceName=opt_str(resource_name, "resource_name"),
+            deploymentId=opt_str(deployment_id, "deployment_id"),
             baseURL=opt_url(base_url, "base_url"),
-            apiVersion=None
-            if api_version is None
-            else choice(api_version, OPENAI_GENERATIVE_API_VERSIONS, "api_version"),
+            apiVersion=_api_version(api_version),
             **_openai_common(
                 model=model,
                 max_tokens=max_tokens,
@@ -249,7 +313,7 @@ class Generative:
     @staticmethod
     def aws(
         *,
-        region: str,
+        region: str | None = None,
         service: Literal["bedrock", "sagemaker"] = "bedrock",
         model: str | None = None,
         endpoint: str | None = None,
@@ -264,7 +328,7 @@ class Generative:
         """AWS Bedrock or SageMaker, ``generative-aws``.
 
         Args:
-            region: AWS region.
+            region: AWS region (required for a collection).
             service: ``"bedrock"`` (needs ``model``) or ``"sagemaker"`` (needs ``endpoint``).
             model: Bedrock model ID.
             endpoint: SageMaker endpoint.
@@ -277,23 +341,29 @@ class Generative:
             stop_sequences: Sequences that stop generation.
 
         Raises:
-            ConfigError: A missing region, an unknown service or a model/endpoint mismatch.
+            ConfigError: An unknown service, or a model/endpoint given to the other service.
         """
         svc = choice(service, ("bedrock", "sagemaker"), "service")
-        if svc == "bedrock" and (model is None or endpoint is not None):
+        if svc == "bedrock" and endpoint is not None:
+            raise fail("service 'bedrock' takes no endpoint=", field="endpoint", value=endpoint)
+        if svc == "sagemaker" and model is not None:
             raise fail(
-                "service 'bedrock' needs model= and takes no endpoint=", field="model", value=model
+                "service 'sagemaker' takes no model= (use target_model=)",
+                field="model",
+                value=model,
             )
-        if svc == "sagemaker" and (endpoint is None or model is not None):
-            raise fail(
-                "service 'sagemaker' needs endpoint= and takes no model= (use target_model=)",
-                field="endpoint",
-                value=endpoint,
+        incomplete = list(_needs("aws", region=region))
+        if svc == "bedrock" and model is None:
+            incomplete.append("generative-aws: service 'bedrock' needs model=")
+        if svc == "sagemaker" and endpoint is None:
+            incomplete.append(
+                "generative-aws: service 'sagemaker' needs endpoint= for a collection"
             )
         bedrock = svc == "bedrock"
         return _gen(
             "generative-aws",
-            region=check_str(region, "region"),
+            incomplete=incomplete,
+            region=opt_str(region, "region"),
             service=svc,
             model=opt_str(model, "model"),
             endpoint=opt_str(endpoint, "endpoint"),
@@ -321,6 +391,9 @@ class Generative:
         temperature: float | None = None,
         k: int | None = None,
         stop_sequences: Sequence[str] | None = None,
+        p: float | None = None,
+        frequency_penalty: float | None = None,
+        presence_penalty: float | None = None,
     ) -> GenerativeConfig:
         """Cohere, ``generative-cohere``.
 
@@ -331,12 +404,20 @@ class Generative:
             temperature: Sampling temperature.
             k: Top-k sampling.
             stop_sequences: Sequences that stop generation.
+            p: Nucleus sampling (per query only).
+            frequency_penalty: Frequency penalty (per query only).
+            presence_penalty: Presence penalty (per query only).
 
         Raises:
             ConfigError: An invalid value.
         """
         return _gen(
             "generative-cohere",
+            query=_query(
+                p=opt_float(p, "p", minimum=0.0, maximum=1.0),
+                frequency_penalty=opt_float(frequency_penalty, "frequency_penalty"),
+                presence_penalty=opt_float(presence_penalty, "presence_penalty"),
+            ),
             model=opt_str(model, "model"),
             baseURL=opt_url(base_url, "base_url"),
             maxTokens=opt_int(max_tokens, "max_tokens", minimum=1),
@@ -386,400 +467,53 @@ class Generative:
     @staticmethod
     def databricks(
         *,
-        endpoint: str,
+        endpoint: str | None = None,
         max_tokens: int | None = None,
         temperature: float | None = None,
         top_k: int | None = None,
         top_p: float | None = None,
+        model: str | None = None,
+        frequency_penalty: float | None = None,
+        presence_penalty: float | None = None,
+        log_probs: bool | None = None,
+        top_log_probs: int | None = None,
+        n: int | None = None,
+        stop: Sequence[str] | None = None,
     ) -> GenerativeConfig:
         """Databricks model serving, ``generative-databricks``.
 
         Args:
-            endpoint: The serving endpoint URL.
+            endpoint: The serving endpoint URL (required for a collection).
             max_tokens: Maximum tokens to generate.
             temperature: Sampling temperature, 0..1.
             top_k: Top-k sampling, >= 1.
             top_p: Nucleus sampling, 0..5.
+            model: Model name (per query only).
+            frequency_penalty: Frequency penalty (per query only).
+            presence_penalty: Presence penalty (per query only).
+            log_probs: Return log probabilities (per query only).
+            top_log_probs: How many top log probabilities to return (per query only).
+            n: Completions per prompt (per query only).
+            stop: Sequences that stop generation (per query only).
 
         Raises:
-            ConfigError: A missing endpoint or a value out of range.
+            ConfigError: A value out of range.
         """
         return _gen(
             "generative-databricks",
-            endpoint=check_str(opt_url(endpoint, "endpoint"), "endpoint"),
+            query=_query(
+                model=opt_str(model, "model"),
+                frequency_penalty=opt_float(frequency_penalty, "frequency_penalty"),
+                presence_penalty=opt_float(presence_penalty, "presence_penalty"),
+                log_probs=opt_bool(log_probs, "log_probs"),
+                top_log_probs=opt_int(top_log_probs, "top_log_probs", minimum=0),
+                n=_n(n),
+                stop=_stops(stop, "stop"),
+            ),
+            incomplete=_needs("databricks", endpoint=endpoint),
+            endpoint=opt_url(endpoint, "endpoint"),
             maxTokens=opt_int(max_tokens, "max_tokens", minimum=1),
             temperature=opt_float(temperature, "temperature", minimum=0.0, maximum=1.0),
             topK=opt_int(top_k, "top_k", minimum=1),
             topP=opt_float(top_p, "top_p", minimum=0.0, maximum=5.0),
         )
-
-    @staticmethod
-    def deepseek(
-        *,
-        model: str | None = None,
-        base_url: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-        frequency_penalty: float | None = None,
-        presence_penalty: float | None = None,
-        stop: Sequence[str] | None = None,
-    ) -> GenerativeConfig:
-        """DeepSeek, ``generative-deepseek``.
-
-        Args:
-            model: Model name (server default ``deepseek-chat``).
-            base_url: API base URL.
-            max_tokens: Maximum tokens to generate.
-            temperature: Sampling temperature, 0..2.
-            top_p: Nucleus sampling, 0..1.
-            frequency_penalty: Frequency penalty, -2..2.
-            presence_penalty: Presence penalty, -2..2.
-            stop: Sequences that stop generation.
-
-        Raises:
-            ConfigError: A value out of range.
-        """
-        return _gen(
-            "generative-deepseek",
-            model=opt_str(model, "model"),
-            baseURL=opt_url(base_url, "base_url"),
-            maxTokens=opt_int(max_tokens, "max_tokens", minimum=1),
-            temperature=opt_float(temperature, "temperature", minimum=0.0, maximum=2.0),
-            topP=opt_float(top_p, "top_p", minimum=0.0, maximum=1.0),
-            frequencyPenalty=opt_float(
-                frequency_penalty, "frequency_penalty", minimum=-2.0, maximum=2.0
-            ),
-            presencePenalty=opt_float(
-                presence_penalty, "presence_penalty", minimum=-2.0, maximum=2.0
-            ),
-            stop=str_tuple(stop, "stop", allow_empty=True, allow_blank_items=True),
-        )
-
-    @staticmethod
-    def digitalocean(
-        *,
-        model: str | None = None,
-        base_url: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-        frequency_penalty: float | None = None,
-        presence_penalty: float | None = None,
-        stop: Sequence[str] | None = None,
-    ) -> GenerativeConfig:
-        """DigitalOcean Serverless Inference, ``generative-digitalocean``.
-
-        Args:
-            model: Model name (server default ``llama-4-maverick``).
-            base_url: API base URL.
-            max_tokens: Maximum tokens to generate.
-            temperature: Sampling temperature, 0..2.
-            top_p: Nucleus sampling, 0..1.
-            frequency_penalty: Frequency penalty, -2..2.
-            presence_penalty: Presence penalty, -2..2.
-            stop: Sequences that stop generation.
-
-        Raises:
-            ConfigError: A value out of range.
-        """
-        return _gen(
-            "generative-digitalocean",
-            model=opt_str(model, "model"),
-            baseURL=opt_url(base_url, "base_url"),
-            maxTokens=opt_int(max_tokens, "max_tokens", minimum=1),
-            temperature=opt_float(temperature, "temperature", minimum=0.0, maximum=2.0),
-            topP=opt_float(top_p, "top_p", minimum=0.0, maximum=1.0),
-            frequencyPenalty=opt_float(
-                frequency_penalty, "frequency_penalty", minimum=-2.0, maximum=2.0
-            ),
-            presencePenalty=opt_float(
-                presence_penalty, "presence_penalty", minimum=-2.0, maximum=2.0
-            ),
-            stop=str_tuple(stop, "stop", allow_empty=True, allow_blank_items=True),
-        )
-
-    @staticmethod
-    def friendliai(
-        *,
-        model: str | None = None,
-        base_url: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-    ) -> GenerativeConfig:
-        """FriendliAI, ``generative-friendliai``.
-
-        Args:
-            model: Model name (server default ``meta-llama-3.1-70b-instruct``).
-            base_url: API base URL.
-            max_tokens: Maximum tokens to generate.
-            temperature: Sampling temperature.
-
-        Raises:
-            ConfigError: An invalid value.
-        """
-        return _gen(
-            "generative-friendliai",
-            model=opt_str(model, "model"),
-            baseURL=opt_url(base_url, "base_url"),
-            maxTokens=opt_int(max_tokens, "max_tokens", minimum=1),
-            temperature=opt_float(temperature, "temperature", minimum=0.0),
-        )
-
-    @staticmethod
-    def google(
-        *,
-        project_id: str | None = None,
-        location: str | None = None,
-        region: str | None = None,
-        api_endpoint: str | None = None,
-        endpoint_id: str | None = None,
-        model: str | None = None,
-        temperature: float | None = None,
-        token_limit: int | None = None,
-        top_k: int | None = None,
-        top_p: float | None = None,
-    ) -> GenerativeConfig:
-        """Google Vertex AI / AI Studio (Gemini), ``generative-google`` (formerly ``-palm``).
-
-        Args:
-            project_id: Google Cloud project (required for Vertex AI).
-            location: Vertex AI location (server default ``us-central1``).
-            region: Vertex AI region of a custom endpoint.
-            api_endpoint: API host; ``generativelanguage.googleapis.com`` for AI Studio.
-            endpoint_id: Vertex AI custom endpoint ID.
-            model: Model name.
-            temperature: Sampling temperature, 0..1.
-            token_limit: Maximum output tokens.
-            top_k: Top-k sampling, >= 1.
-            top_p: Nucleus sampling, 0..1.
-
-        Raises:
-            ConfigError: A missing project for Vertex AI, a non-Google host or a value out
-                of range.
-        """
-        endpoint = google_endpoint(api_endpoint)
-        project = opt_str(project_id, "project_id")
-        if project is None and endpoint not in (None, GOOGLE_AI_STUDIO_ENDPOINT):
-            raise fail("project_id is required for Vertex AI", field="project_id", value=None)
-        return _gen(
-            "generative-google",
-            projectId=project,
-            location=google_location(location),
-            region=google_location(region, "region"),
-            apiEndpoint=endpoint,
-            endpointId=opt_str(endpoint_id, "endpoint_id"),
-            model=opt_str(model, "model"),
-            temperature=opt_float(temperature, "temperature", minimum=0.0, maximum=1.0),
-            tokenLimit=opt_int(token_limit, "token_limit", minimum=1),
-            topK=opt_int(top_k, "top_k", minimum=1),
-            topP=opt_float(top_p, "top_p", minimum=0.0, maximum=1.0),
-        )
-
-    @staticmethod
-    def google_aistudio(
-        *,
-        model: str | None = None,
-        temperature: float | None = None,
-        token_limit: int | None = None,
-        top_k: int | None = None,
-        top_p: float | None = None,
-    ) -> GenerativeConfig:
-        """Google AI Studio (Gemini API), ``generative-google`` on the AI Studio host.
-
-        Args:
-            model: Model name.
-            temperature: Sampling temperature, 0..1.
-            token_limit: Maximum output tokens.
-            top_k: Top-k sampling, >= 1.
-            top_p: Nucleus sampling, 0..1.
-
-        Raises:
-            ConfigError: A value out of range.
-        """
-        return Generative.google(
-            api_endpoint=GOOGLE_AI_STUDIO_ENDPOINT,
-            model=model,
-            temperature=temperature,
-            token_limit=token_limit,
-            top_k=top_k,
-            top_p=top_p,
-        )
-
-    @staticmethod
-    def meta(
-        *,
-        model: str | None = None,
-        base_url: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-        frequency_penalty: float | None = None,
-        presence_penalty: float | None = None,
-        reasoning_effort: MetaReasoningEffort | None = None,
-    ) -> GenerativeConfig:
-        """Meta AI (Llama API), ``generative-meta``.
-
-        Args:
-            model: Model name (server default ``muse-spark-1.2``).
-            base_url: API base URL.
-            max_tokens: Maximum tokens to generate.
-            temperature: Sampling temperature, 0..2.
-            top_p: Nucleus sampling, 0..1.
-            frequency_penalty: Frequency penalty, -2..2.
-            presence_penalty: Presence penalty, -2..2.
-            reasoning_effort: ``"none"``, ``"minimal"``, ``"low"``, ``"medium"``,
-                ``"high"`` or ``"xhigh"``.
-
-        Raises:
-            ConfigError: A value out of range or not among the choices.
-        """
-        return _gen(
-            "generative-meta",
-            model=opt_str(model, "model"),
-            baseURL=opt_url(base_url, "base_url"),
-            maxTokens=opt_int(max_tokens, "max_tokens", minimum=1),
-            temperature=opt_float(temperature, "temperature", minimum=0.0, maximum=2.0),
-            topP=opt_float(top_p, "top_p", minimum=0.0, maximum=1.0),
-            frequencyPenalty=opt_float(
-                frequency_penalty, "frequency_penalty", minimum=-2.0, maximum=2.0
-            ),
-            presencePenalty=opt_float(
-                presence_penalty, "presence_penalty", minimum=-2.0, maximum=2.0
-            ),
-            reasoningEffort=None
-            if reasoning_effort is None
-            else choice(
-                reasoning_effort,
-                ("none", "minimal", "low", "medium", "high", "xhigh"),
-                "reasoning_effort",
-            ),
-        )
-
-    @staticmethod
-    def mistral(
-        *,
-        model: str | None = None,
-        base_url: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-    ) -> GenerativeConfig:
-        """Mistral, ``generative-mistral``.
-
-        Args:
-            model: Model name (server default ``open-mistral-7b``).
-            base_url: API base URL.
-            max_tokens: Maximum tokens to generate.
-            temperature: Sampling temperature.
-
-        Raises:
-            ConfigError: An invalid value.
-        """
-        return _gen(
-            "generative-mistral",
-            model=opt_str(model, "model"),
-            baseURL=opt_url(base_url, "base_url"),
-            maxTokens=opt_int(max_tokens, "max_tokens", minimum=1),
-            temperature=opt_float(temperature, "temperature", minimum=0.0),
-        )
-
-    @staticmethod
-    def nvidia(
-        *,
-        model: str | None = None,
-        base_url: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-    ) -> GenerativeConfig:
-        """NVIDIA NIM, ``generative-nvidia``.
-
-        Args:
-            model: Model name (server default ``nvidia/llama-3.1-nemotron-51b-instruct``).
-            base_url: API base URL.
-            max_tokens: Maximum tokens to generate.
-            temperature: Sampling temperature.
-            top_p: Nucleus sampling.
-
-        Raises:
-            ConfigError: An invalid value.
-        """
-        return _gen(
-            "generative-nvidia",
-            model=opt_str(model, "model"),
-            baseURL=opt_url(base_url, "base_url"),
-            maxTokens=opt_int(max_tokens, "max_tokens", minimum=1),
-            temperature=opt_float(temperature, "temperature", minimum=0.0),
-            topP=opt_float(top_p, "top_p", minimum=0.0, maximum=1.0),
-        )
-
-    @staticmethod
-    def ollama(*, api_endpoint: str | None = None, model: str | None = None) -> GenerativeConfig:
-        """Ollama, ``generative-ollama``.
-
-        Args:
-            api_endpoint: The Ollama URL (server default ``http://localhost:11434``).
-            model: Model name (server default ``llama3``).
-
-        Raises:
-            ConfigError: An invalid URL or an empty model.
-        """
-        return _gen(
-            "generative-ollama",
-            apiEndpoint=opt_url(api_endpoint, "api_endpoint"),
-            model=opt_str(model, "model"),
-        )
-
-    @staticmethod
-    def xai(
-        *,
-        model: str | None = None,
-        base_url: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-    ) -> GenerativeConfig:
-        """XAI Grok, ``generative-xai``.
-
-        Args:
-            model: Model name (server default ``grok-2-latest``).
-            base_url: API base URL.
-            max_tokens: Maximum tokens to generate.
-            temperature: Sampling temperature.
-            top_p: Nucleus sampling.
-
-        Raises:
-            ConfigError: An invalid value.
-        """
-        return _gen(
-            "generative-xai",
-            model=opt_str(model, "model"),
-            baseURL=opt_url(base_url, "base_url"),
-            maxTokens=opt_int(max_tokens, "max_tokens", minimum=1),
-            temperature=opt_float(temperature, "temperature", minimum=0.0),
-            topP=opt_float(top_p, "top_p", minimum=0.0, maximum=1.0),
-        )
-
-    @staticmethod
-    def dummy() -> GenerativeConfig:
-        """The built-in test module ``generative-dummy`` (echoes its input)."""
-        return _gen("generative-dummy")
-
-    @staticmethod
-    def custom(module: str, settings: Mapping[str, Any] | None = None) -> GenerativeConfig:
-        """Any generative module, with its settings as they appear in the class JSON.
-
-        Args:
-            module: The module name, e.g. ``"generative-openai"``.
-            settings: The module settings (camelCase keys).
-
-        Raises:
-            ConfigError: A module name that is not ``generative-*``.
-        """
-        if not isinstance(module, str) or not module.startswith("generative-"):
-            raise fail(
-                f"invalid generative module {module!r}; it must start with 'generative-'",
-                field="module",
-                value=module,
-            )
-        return GenerativeConfig(module, settings)

@@ -17,7 +17,6 @@ from weavorm.config._vector_index import VectorIndexConfig
 
 __all__ = [
     "MULTI_VECTOR_MODULES",
-    "GenerativeConfig",
     "ModuleConfig",
     "RerankerConfig",
     "VectorizerConfig",
@@ -180,20 +179,6 @@ class VectorizerConfig(ModuleConfig):
     def module_dict(self) -> JSONDict:
         """Return ``{module: settings}`` as used in ``vectorConfig[...].vectorizer``."""
         return {self.module: self.settings_dict()}
-
-
-@dataclass(frozen=True, init=False)
-class GenerativeConfig(ModuleConfig):
-    """A generative (RAG) module and its settings."""
-
-    def __init__(self, module: str, settings: Mapping[str, Any] | None = None) -> None:
-        """Create a generative module configuration.
-
-        Args:
-            module: The module name, e.g. ``"generative-openai"``.
-            settings: The module settings as they appear in the class JSON.
-        """
-        super().__init__(module, settings)
 
 
 @dataclass(frozen=True, init=False)

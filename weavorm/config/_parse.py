@@ -8,7 +8,8 @@ from typing import Any
 
 from weavorm.config._collection import CollectionConfig
 from weavorm.config._common import as_mapping, build, fail, freeze, json_str
-from weavorm.config._modules import GenerativeConfig, RerankerConfig, VectorizerConfig
+from weavorm.config._generative_config import GenerativeConfig
+from weavorm.config._modules import RerankerConfig, VectorizerConfig
 from weavorm.config._properties import Property, ReferenceProperty, is_reference_json
 from weavorm.config._settings import InvertedIndex, MultiTenancy, ObjectTTL, Replication, Sharding
 from weavorm.config._vector_index import vector_index_from_json

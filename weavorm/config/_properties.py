@@ -7,17 +7,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from weavorm.config import vocabulary
 from weavorm.config._common import (
     COLLECTION_NAME_RE,
     NESTED_PROPERTY_NAME_RE,
     PROPERTY_NAME_RE,
-    DataType,
-    DataTypeName,
     JSONDict,
-    Tokenization,
-    TokenizationName,
     as_mapping,
-    enum_value,
     fail,
     freeze,
     json_bool,
@@ -26,6 +22,16 @@ from weavorm.config._common import (
     opt_str,
     str_tuple,
     thaw,
+)
+from weavorm.config.vocabulary import (
+    BLOB_TYPES,
+    OBJECT_TYPES,
+    RANGE_TYPES,
+    TEXT_TYPES,
+    DataType,
+    DataTypeName,
+    Tokenization,
+    TokenizationName,
 )
 
 __all__ = [
@@ -50,11 +56,8 @@ _RESERVED_SUFFIXES = (
 )
 _SIDECAR_WORDS = ("reindex", "ingest", "backup", "map")
 
-TEXT_TYPES = frozenset({DataType.TEXT, DataType.TEXT_ARRAY})
-RANGE_TYPES = frozenset({DataType.INT, DataType.NUMBER, DataType.DATE})
-OBJECT_TYPES = frozenset({DataType.OBJECT, DataType.OBJECT_ARRAY})
 _NOT_NESTABLE = frozenset({DataType.GEO_COORDINATES, DataType.PHONE_NUMBER})
-_BLOB_TYPES = frozenset({DataType.BLOB, DataType.BLOB_HASH})
+_BLOB_TYPES = BLOB_TYPES
 _NESTED_TOKENIZATIONS = (
     Tokenization.WORD,
     Tokenization.LOWERCASE,
@@ -292,10 +295,8 @@ class Property:
             ConfigError: An invalid name, value or combination.
         """
         name = validate_property_name(name, nested=True)
-        dtype = enum_value(data_type, DataType, "data_type")
-        tok = (
-            None if tokenization is None else enum_value(tokenization, Tokenization, "tokenization")
-        )
+        dtype = vocabulary.data_type(data_type, field="data_type")
+        tok = None if tokenization is None else vocabulary.tokenization(tokenization)
         filterable = opt_bool(index_filterable, "index_filterable")
         searchable = opt_bool(index_searchable, "index_searchable")
         ranged = opt_bool(index_range_filters, "index_range_filters")
@@ -415,8 +416,7 @@ class Property:
         """Parse a property JSON object as returned by the server (lenient)."""
         raw_type = data.get("dataType") or ["text"]
         type_name = str(raw_type[0])
-        type_name = {"string": "text", "string[]": "text[]"}.get(type_name, type_name)
-        dtype = enum_value(type_name, DataType, "dataType")
+        dtype = vocabulary.data_type(type_name, field="dataType", deprecated=True)
         tok_name = json_str(data.get("tokenization"))
         nested_raw = data.get("nestedProperties") or ()
         nested = tuple(cls.from_dict(n) for n in nested_raw) if nested_raw else None
@@ -434,7 +434,7 @@ class Property:
             "description": json_str(data.get("description")),
             "tokenization": None
             if tok_name is None or dtype not in TEXT_TYPES
-            else enum_value(tok_name, Tokenization, "tokenization"),
+            else vocabulary.tokenization(tok_name),
             "index_filterable": json_bool(data.get("indexFilterable")),
             "index_searchable": json_bool(data.get("indexSearchable")),
             "index_range_filters": json_bool(data.get("indexRangeFilters")),

@@ -34,7 +34,8 @@ from weavorm.config._common import (
     enum_value,
     fail,
 )
-from weavorm.config._modules import GenerativeConfig, RerankerConfig, check_module_kind
+from weavorm.config._generative_config import GenerativeConfig
+from weavorm.config._modules import RerankerConfig, check_module_kind
 from weavorm.config._quantizers import NoQuantization, QuantizerConfig, RQConfig
 from weavorm.config._settings import (
     CREATION_TIME,
@@ -557,6 +558,7 @@ def merge_update(
     module_config = dict(out.get("moduleConfig") or {})
     if generative is not None:
         check_module_kind(generative, GenerativeConfig, "generative-", "generative")
+        generative.check_collection_use()
         _replace_module(module_config, "generative-", generative.module, generative.settings_dict())
     if reranker is not None:
         check_module_kind(reranker, RerankerConfig, "reranker-", "reranker")

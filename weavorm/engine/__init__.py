@@ -1,10 +1,22 @@
-"""The Weaviate client engine: usable on its own, and what the ODM compiles to."""
+"""The Weaviate client engine: usable on its own, and what the ODM compiles to.
 
-from weavorm.engine._protocol.calls import HttpReply
+Everything a user of the engine names is importable from here: the clients and their
+``connect*`` functions, a collection handle (:class:`Collection` /
+:class:`AsyncCollection`, what ``client.collections.get(name)`` returns), the query
+options, filters, write and result types, and the connection settings::
+
+    from weavorm.engine import Filter, MetadataQuery, connect
+
+    with connect() as client:
+        articles = client.collections.get("Article")
+        result = articles.query.near_text("vector databases", limit=3,
+                                          filters=Filter.by_property("year").greater_than(2000),
+                                          return_metadata=MetadataQuery(distance=True))
+
+The layout below this package is described in ``docs/dev/architecture.md``.
+"""
+
 from weavorm.engine._protocol.circuit import CircuitBreaker
-from weavorm.engine._protocol.connection import Auth, ConnectionConfig, Timeout
-from weavorm.engine._protocol.misc import GraphQLResult
-from weavorm.engine._protocol.retry import RetryPolicy
 from weavorm.engine.aggregate_types import (
     AggregateGroupByResult,
     AggregateResult,
@@ -14,9 +26,17 @@ from weavorm.engine.aggregate_types import (
 from weavorm.engine.boost import Boost
 from weavorm.engine.client import WeaviateClient
 from weavorm.engine.client_async import AsyncWeaviateClient
+from weavorm.engine.collection import AsyncCollection, AsyncCollections, Collection, Collections
 from weavorm.engine.connect import connect, connect_async, connect_embedded
+from weavorm.engine.connection import Auth, ConnectionConfig, Timeout
 from weavorm.engine.filters import Filter
-from weavorm.engine.generative_config import GenerativeConfig, GenerativeParameters
+from weavorm.engine.generative_config import (
+    GenerativeConfig,
+    GenerativeParameters,
+    GenerativeProvider,
+    GroupedTask,
+    SinglePrompt,
+)
 from weavorm.engine.options import (
     BM25Operator,
     Diversity,
@@ -33,44 +53,74 @@ from weavorm.engine.options import (
     Sort,
     TargetVectors,
 )
-from weavorm.engine.results import GroupByResult, Object, QueryResult
+from weavorm.engine.raw import GraphQLResult, HttpReply
+from weavorm.engine.results import (
+    CrossReference,
+    GenerativeGrouped,
+    GenerativeSingle,
+    Group,
+    GroupByResult,
+    Metadata,
+    Object,
+    QueryProfile,
+    QueryResult,
+    ShardProfile,
+)
+from weavorm.engine.retry import RetryPolicy
 from weavorm.engine.telemetry import RequestEvent
 from weavorm.engine.tenants_types import Tenant, TenantActivityStatus
 from weavorm.engine.types import (
+    BatchObject,
+    BatchReference,
     BatchResult,
     DataObject,
     DataReference,
+    DataReferenceMulti,
     DeleteManyResult,
-    GeoCoordinate,
-    PhoneNumber,
     ReferenceToMulti,
 )
+from weavorm.engine.values import Blob, GeoCoordinate, PhoneNumber
 
 __all__ = [
     "AggregateGroupByResult",
     "AggregateResult",
+    "AsyncCollection",
+    "AsyncCollections",
     "AsyncWeaviateClient",
     "Auth",
     "BM25Operator",
+    "BatchObject",
+    "BatchReference",
     "BatchResult",
+    "Blob",
     "Boost",
     "CircuitBreaker",
+    "Collection",
+    "Collections",
     "ConnectionConfig",
+    "CrossReference",
     "DataObject",
     "DataReference",
+    "DataReferenceMulti",
     "DeleteManyResult",
     "Diversity",
     "Filter",
     "GenerativeConfig",
+    "GenerativeGrouped",
     "GenerativeParameters",
+    "GenerativeProvider",
+    "GenerativeSingle",
     "GeoCoordinate",
     "GraphQLResult",
+    "Group",
     "GroupBy",
     "GroupByAggregate",
     "GroupByResult",
+    "GroupedTask",
     "HttpReply",
     "HybridFusion",
     "HybridVector",
+    "Metadata",
     "MetadataQuery",
     "Metrics",
     "Move",
@@ -79,12 +129,15 @@ __all__ = [
     "Object",
     "PhoneNumber",
     "QueryNested",
+    "QueryProfile",
     "QueryReference",
     "QueryResult",
     "ReferenceToMulti",
     "RequestEvent",
     "Rerank",
     "RetryPolicy",
+    "ShardProfile",
+    "SinglePrompt",
     "Sort",
     "TargetVectors",
     "Tenant",

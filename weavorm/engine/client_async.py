@@ -1,6 +1,6 @@
-"""The asynchronous client: :class:`AsyncWeaviateClient`, the twin of the sync client.
+"""The client: :class:`AsyncWeaviateClient` and its namespaces.
 
-Both run the same protocol operations; only the driver differs.
+The sync and async clients run the same protocol operations; only the driver differs.
 """
 
 from __future__ import annotations
@@ -39,7 +39,23 @@ class AsyncRawNamespace:
         idempotent: bool | None = None,
         accept: frozenset[int] = frozenset(),
     ) -> HttpReply:
-        """Send any REST request below ``/v1`` (see the sync twin)."""
+        """Send any REST request below ``/v1``.
+
+        Args:
+            method: HTTP method.
+            path: Path such as ``/v1/schema`` (``/v1`` is prepended when missing).
+            json: JSON body.
+            params: Query parameters.
+            idempotent: Whether retries are allowed (default: by method).
+            accept: Error statuses to return instead of raising.
+
+        Returns:
+            The reply with ``status``, ``json`` and ``text``.
+
+        Raises:
+            ServerError: a typed subclass for error statuses not in ``accept``.
+            TransportError: the server could not be reached.
+        """
         return await self._driver.run(
             misc.raw_request(
                 method, path, json=json, params=params, idempotent=idempotent, accept=accept
@@ -55,7 +71,15 @@ class AsyncRawNamespace:
         idempotent: bool = True,
         timeout: float | None = None,
     ) -> M:
-        """Make a unary call on the ``weaviate.v1.Weaviate`` service."""
+        """Make a unary call on the ``weaviate.v1.Weaviate`` service.
+
+        Args:
+            method: RPC name, e.g. ``"Search"``.
+            request: The request message (from ``weavorm._proto.v1``).
+            reply_type: The reply message class.
+            idempotent: Whether retries are allowed.
+            timeout: Deadline in seconds.
+        """
         return await self._driver.run(
             grpc(
                 method,
@@ -69,7 +93,11 @@ class AsyncRawNamespace:
 
 
 class AsyncWeaviateClient:
-    """The async client. Use ``async with weavorm.connect_async(...) as client:``."""
+    """A connection to one Weaviate server (REST + gRPC), usable without models.
+
+    Create it with :func:`weavorm.connect_async` and use it as a context manager;
+    :meth:`close` releases connections.
+    """
 
     def __init__(
         self, config: ConnectionConfig, *, on_close: Callable[[], None] | None = None
@@ -85,16 +113,16 @@ class AsyncWeaviateClient:
 
     def _init_namespaces(self) -> None:
         """Attach the engine namespaces (collections, batch, backup, ...)."""
-        from weavorm.engine.aliases import AsyncAliasesNamespace
-        from weavorm.engine.backup import AsyncBackupNamespace
-        from weavorm.engine.cluster import AsyncClusterNamespace
-        from weavorm.engine.collection import AsyncCollections
-        from weavorm.engine.rbac import AsyncRolesNamespace
-        from weavorm.engine.rbac_users import AsyncGroupsNamespace, AsyncUsersNamespace
-        from weavorm.engine.tokenize import AsyncTokenizationNamespace
+        from weavorm.engine.aliases_async import AsyncAliasesNamespace
+        from weavorm.engine.backup_async import AsyncBackupNamespace
+        from weavorm.engine.cluster_async import AsyncClusterNamespace
+        from weavorm.engine.collection_async import AsyncCollections
+        from weavorm.engine.rbac_async import AsyncRolesNamespace
+        from weavorm.engine.rbac_users_async import AsyncGroupsNamespace, AsyncUsersNamespace
+        from weavorm.engine.tokenize_async import AsyncTokenizationNamespace
 
         self.collections = AsyncCollections(self._driver)
-        from weavorm.engine.batch import AsyncClientBatchNamespace
+        from weavorm.engine.batching.namespaces import AsyncClientBatchNamespace
 
         self.batch = AsyncClientBatchNamespace(self._driver)
         self.backup = AsyncBackupNamespace(self._driver)
@@ -108,14 +136,41 @@ class AsyncWeaviateClient:
     async def _run(self, op: Operation[T]) -> T:
         return await self._driver.run(op)
 
+    async def run(self, operation: Operation[T]) -> T:
+        """Run a protocol operation: the one entry point of the layers above the engine.
+
+        Advanced: the ODM, the SQL front end and the session hand their operations
+        (generators of calls from ``weavorm.engine._protocol``) to this method, which
+        runs them on the client's driver with its retries, deadlines, circuit breaker,
+        REST fallback and telemetry. See ``docs/dev/engine-conventions.md``.
+
+        Args:
+            operation: A generator that yields calls and returns the result.
+
+        Returns:
+            What the operation returns.
+        """
+        return await self._driver.run(operation)
+
+    @property
+    def grpc_max_message_size(self) -> int:
+        """The largest gRPC message the server takes, in bytes (learnt on connect)."""
+        return self._driver.grpc_max_message_size
+
     async def connect(self) -> AsyncWeaviateClient:
-        """Check the server once: reachable, version supported (see the sync twin)."""
+        """Check the server once: reachable, version supported; learn its limits.
+
+        Raises:
+            ConnectError: nothing answers at the configured URL.
+            ServerVersionError: the server is too old.
+        """
         info = await self._run(misc.meta())
         self._meta = info
         misc.check_server_version(str(info.get("version", "0.0.0")))
         size = info.get("grpcMaxMessageSize")
         if isinstance(size, int) and size > 0:
             self._driver.grpc_max_message_size = size
+        await self._driver.check_grpc()  # with grpc_fallback="rest": REST at once if gRPC is down
         return self
 
     async def is_live(self) -> bool:
@@ -127,7 +182,7 @@ class AsyncWeaviateClient:
         return await self._run(misc.ready())
 
     async def meta(self) -> dict[str, Any]:
-        """The server's ``/v1/meta``."""
+        """The server's ``/v1/meta``: ``version``, ``hostname``, ``modules``, ..."""
         info = await self._run(misc.meta())
         self._meta = info
         return info
@@ -152,8 +207,9 @@ class AsyncWeaviateClient:
             self._on_close()
 
     async def __aenter__(self) -> AsyncWeaviateClient:
-        if not self.config.skip_init_checks and self._meta is None:
-            await self.connect()
+        if True:  # ASYNC
+            if not self.config.skip_init_checks and self._meta is None:
+                await self.connect()
         return self
 
     async def __aexit__(

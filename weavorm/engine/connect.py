@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
 from weavorm.engine._protocol.circuit import CircuitBreaker
-from weavorm.engine._protocol.connection import Timeout, build_config
-from weavorm.engine._protocol.retry import RetryPolicy
 from weavorm.engine.client import WeaviateClient
 from weavorm.engine.client_async import AsyncWeaviateClient
+from weavorm.engine.connection import Timeout, build_config
+from weavorm.engine.retry import RetryPolicy
 from weavorm.errors import WeavormError
 
 if TYPE_CHECKING:
@@ -51,8 +51,11 @@ def connect(
         skip_init_checks: Do not contact the server now.
         circuit: Circuit breaker of each transport (``"default"``: a
             :class:`CircuitBreaker` with its defaults; None: no circuit breaker).
-        grpc_fallback: ``"rest"``: while the gRPC circuit is open, batch writes and
-            deletes go over REST (``/v1/batch/objects``) instead of failing.
+        grpc_fallback: ``"rest"``: when gRPC is unreachable at connect or its
+            circuit is open, fetches, searches and aggregations run over GraphQL,
+            batch writes, references and deletes over ``/v1/batch/...``, with the
+            same results; what has no REST form raises ``NoFallbackError``. Back on
+            gRPC once a health-check probe answers (see ``docs/failures.md``).
         allow_plaintext_grpc: With an ``https://`` url and a plaintext ``grpc_url``
             (``host:port`` or ``grpc://``), send the credentials over plaintext gRPC
             anyway. Without it that combination raises ConfigError, since the API key

@@ -1,6 +1,7 @@
 """Per-query generative (RAG) options: provider overrides and prompt parameters.
 
-``GenerativeConfig`` overrides the collection's generative module for one search;
+``GenerativeConfig`` (the one class of :mod:`weavorm.config`, which also configures a
+collection's module) overrides the collection's generative module for one search;
 ``GenerativeParameters`` adds options to a prompt (debug output, provider metadata,
 images)::
 
@@ -15,7 +16,9 @@ images)::
     )
 
 Every provider option left as ``None`` falls back to the collection's configuration
-and then to the server's default.
+and then to the server's default. The override is sent as the gRPC
+``GenerativeProvider`` message: its settings under their gRPC names
+(:class:`GenerativeProvider`), with the per-query-only options (``n``, ``stop``, ...).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from weavorm.config import GenerativeConfig
 from weavorm.engine._protocol.media import MediaInput, to_base64
 from weavorm.errors import QueryError
 
@@ -39,7 +43,10 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class GenerativeProvider:
-    """A generative provider override for one search.
+    """A generative provider override for one search, as it goes on the wire.
+
+    :class:`GenerativeConfig` values are turned into this form when a search is built;
+    build one directly only for a provider option weavorm has no factory argument for.
 
     Attributes:
         kind: The provider (the ``GenerativeProvider`` oneof name, e.g. ``"openai"``).
@@ -55,11 +62,7 @@ class GenerativeProvider:
         return self.kind in _MULTIMODAL
 
 
-_MULTIMODAL = frozenset({"anthropic", "aws", "cohere", "ollama", "openai", "google", "xai"})
-
-
-def _provider(kind: str, **options: Any) -> GenerativeProvider:
-    return GenerativeProvider(kind, tuple((k, v) for k, v in options.items() if v is not None))
+_MULTIMODAL = frozenset({"anthropic", "aws", "cohere", "ollama", "openai", "google", "xai", "meta"})
 
 
 def _texts(where: str, values: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -69,390 +72,6 @@ def _texts(where: str, values: Sequence[str] | None) -> tuple[str, ...] | None:
     if not all(isinstance(v, str) for v in items):
         raise QueryError(f"{where} must be strings, got {values!r}")
     return tuple(items)
-
-
-class GenerativeConfig:
-    """Entry points for per-query provider overrides (``generative_provider=``)."""
-
-    def __init__(self) -> None:
-        raise TypeError("GenerativeConfig is a namespace of static methods")
-
-    @staticmethod
-    def openai(
-        *,
-        base_url: str | None = None,
-        model: str | None = None,
-        api_version: str | None = None,
-        deployment_id: str | None = None,
-        resource_name: str | None = None,
-        frequency_penalty: float | None = None,
-        presence_penalty: float | None = None,
-        max_tokens: int | None = None,
-        n: int | None = None,
-        stop: Sequence[str] | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-        reasoning_effort: str | None = None,
-        verbosity: str | None = None,
-    ) -> GenerativeProvider:
-        """OpenAI (or any OpenAI-compatible endpoint at ``base_url``).
-
-        ``reasoning_effort`` is ``minimal``/``low``/``medium``/``high``; ``verbosity`` is
-        ``low``/``medium``/``high``.
-        """
-        if reasoning_effort is not None and reasoning_effort not in _EFFORTS:
-            raise QueryError(
-                f"reasoning_effort must be one of {_EFFORTS}, got {reasoning_effort!r}"
-            )
-        if verbosity is not None and verbosity not in _VERBOSITY:
-            raise QueryError(f"verbosity must be one of {_VERBOSITY}, got {verbosity!r}")
-        return _provider(
-            "openai",
-            base_url=base_url,
-            model=model,
-            api_version=api_version,
-            deployment_id=deployment_id,
-            resource_name=resource_name,
-            frequency_penalty=frequency_penalty,
-            presence_penalty=presence_penalty,
-            max_tokens=max_tokens,
-            n=n,
-            stop=_texts("stop", stop),
-            temperature=temperature,
-            top_p=top_p,
-            is_azure=False,
-            reasoning_effort=reasoning_effort,
-            verbosity=verbosity,
-        )
-
-    @staticmethod
-    def azure_openai(
-        *,
-        resource_name: str | None = None,
-        deployment_id: str | None = None,
-        base_url: str | None = None,
-        api_version: str | None = None,
-        model: str | None = None,
-        frequency_penalty: float | None = None,
-        presence_penalty: float | None = None,
-        max_tokens: int | None = None,
-        n: int | None = None,
-        stop: Sequence[str] | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-    ) -> GenerativeProvider:
-        """Azure OpenAI (the ``generative-openai`` module with ``isAzure``)."""
-        return _provider(
-            "openai",
-            resource_name=resource_name,
-            deployment_id=deployment_id,
-            base_url=base_url,
-            api_version=api_version,
-            model=model,
-            frequency_penalty=frequency_penalty,
-            presence_penalty=presence_penalty,
-            max_tokens=max_tokens,
-            n=n,
-            stop=_texts("stop", stop),
-            temperature=temperature,
-            top_p=top_p,
-            is_azure=True,
-        )
-
-    @staticmethod
-    def anthropic(
-        *,
-        base_url: str | None = None,
-        model: str | None = None,
-        max_tokens: int | None = None,
-        stop_sequences: Sequence[str] | None = None,
-        temperature: float | None = None,
-        top_k: int | None = None,
-        top_p: float | None = None,
-    ) -> GenerativeProvider:
-        """Anthropic (``generative-anthropic``)."""
-        return _provider(
-            "anthropic",
-            base_url=base_url,
-            model=model,
-            max_tokens=max_tokens,
-            stop_sequences=_texts("stop_sequences", stop_sequences),
-            temperature=temperature,
-            top_k=top_k,
-            top_p=top_p,
-        )
-
-    @staticmethod
-    def anyscale(
-        *, base_url: str | None = None, model: str | None = None, temperature: float | None = None
-    ) -> GenerativeProvider:
-        """Anyscale (``generative-anyscale``)."""
-        return _provider("anyscale", base_url=base_url, model=model, temperature=temperature)
-
-    @staticmethod
-    def aws(
-        *,
-        model: str | None = None,
-        service: str | None = None,
-        region: str | None = None,
-        endpoint: str | None = None,
-        target_model: str | None = None,
-        target_variant: str | None = None,
-        temperature: float | None = None,
-        max_tokens: int | None = None,
-        stop_sequences: Sequence[str] | None = None,
-    ) -> GenerativeProvider:
-        """AWS Bedrock or SageMaker (``generative-aws``; ``service``: bedrock / sagemaker)."""
-        return _provider(
-            "aws",
-            model=model,
-            service=service,
-            region=region,
-            endpoint=endpoint,
-            target_model=target_model,
-            target_variant=target_variant,
-            temperature=temperature,
-            max_tokens=max_tokens,
-            stop_sequences=_texts("stop_sequences", stop_sequences),
-        )
-
-    @staticmethod
-    def cohere(
-        *,
-        base_url: str | None = None,
-        model: str | None = None,
-        k: int | None = None,
-        p: float | None = None,
-        frequency_penalty: float | None = None,
-        presence_penalty: float | None = None,
-        max_tokens: int | None = None,
-        stop_sequences: Sequence[str] | None = None,
-        temperature: float | None = None,
-    ) -> GenerativeProvider:
-        """Cohere (``generative-cohere``)."""
-        return _provider(
-            "cohere",
-            base_url=base_url,
-            model=model,
-            k=k,
-            p=p,
-            frequency_penalty=frequency_penalty,
-            presence_penalty=presence_penalty,
-            max_tokens=max_tokens,
-            stop_sequences=_texts("stop_sequences", stop_sequences),
-            temperature=temperature,
-        )
-
-    @staticmethod
-    def contextualai(
-        *,
-        model: str | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-        max_new_tokens: int | None = None,
-        system_prompt: str | None = None,
-        avoid_commentary: bool | None = None,
-        knowledge: Sequence[str] | None = None,
-    ) -> GenerativeProvider:
-        """Contextual AI (``generative-contextualai``)."""
-        return _provider(
-            "contextualai",
-            model=model,
-            temperature=temperature,
-            top_p=top_p,
-            max_new_tokens=max_new_tokens,
-            system_prompt=system_prompt,
-            avoid_commentary=avoid_commentary,
-            knowledge=_texts("knowledge", knowledge),
-        )
-
-    @staticmethod
-    def databricks(
-        *,
-        endpoint: str | None = None,
-        model: str | None = None,
-        frequency_penalty: float | None = None,
-        log_probs: bool | None = None,
-        top_log_probs: int | None = None,
-        max_tokens: int | None = None,
-        n: int | None = None,
-        presence_penalty: float | None = None,
-        stop: Sequence[str] | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-    ) -> GenerativeProvider:
-        """Databricks (``generative-databricks``)."""
-        return _provider(
-            "databricks",
-            endpoint=endpoint,
-            model=model,
-            frequency_penalty=frequency_penalty,
-            log_probs=log_probs,
-            top_log_probs=top_log_probs,
-            max_tokens=max_tokens,
-            n=n,
-            presence_penalty=presence_penalty,
-            stop=_texts("stop", stop),
-            temperature=temperature,
-            top_p=top_p,
-        )
-
-    @staticmethod
-    def deepseek(
-        *,
-        base_url: str | None = None,
-        model: str | None = None,
-        temperature: float | None = None,
-        max_tokens: int | None = None,
-        frequency_penalty: float | None = None,
-        presence_penalty: float | None = None,
-        top_p: float | None = None,
-        stop: Sequence[str] | None = None,
-    ) -> GenerativeProvider:
-        """DeepSeek (``generative-deepseek``)."""
-        return _provider(
-            "deepseek",
-            base_url=base_url,
-            model=model,
-            temperature=temperature,
-            max_tokens=max_tokens,
-            frequency_penalty=frequency_penalty,
-            presence_penalty=presence_penalty,
-            top_p=top_p,
-            stop=_texts("stop", stop),
-        )
-
-    @staticmethod
-    def dummy() -> GenerativeProvider:
-        """The ``generative-dummy`` test module."""
-        return _provider("dummy")
-
-    @staticmethod
-    def friendliai(
-        *,
-        base_url: str | None = None,
-        model: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-        n: int | None = None,
-        top_p: float | None = None,
-    ) -> GenerativeProvider:
-        """FriendliAI (``generative-friendliai``)."""
-        return _provider(
-            "friendliai",
-            base_url=base_url,
-            model=model,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            n=n,
-            top_p=top_p,
-        )
-
-    @staticmethod
-    def google(
-        *,
-        model: str | None = None,
-        api_endpoint: str | None = None,
-        project_id: str | None = None,
-        endpoint_id: str | None = None,
-        region: str | None = None,
-        location: str | None = None,
-        frequency_penalty: float | None = None,
-        presence_penalty: float | None = None,
-        max_tokens: int | None = None,
-        stop_sequences: Sequence[str] | None = None,
-        temperature: float | None = None,
-        top_k: int | None = None,
-        top_p: float | None = None,
-    ) -> GenerativeProvider:
-        """Google Vertex AI / Gemini (``generative-google``)."""
-        return _provider(
-            "google",
-            model=model,
-            api_endpoint=api_endpoint,
-            project_id=project_id,
-            endpoint_id=endpoint_id,
-            region=region,
-            location=location,
-            frequency_penalty=frequency_penalty,
-            presence_penalty=presence_penalty,
-            max_tokens=max_tokens,
-            stop_sequences=_texts("stop_sequences", stop_sequences),
-            temperature=temperature,
-            top_k=top_k,
-            top_p=top_p,
-        )
-
-    @staticmethod
-    def mistral(
-        *,
-        base_url: str | None = None,
-        model: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-    ) -> GenerativeProvider:
-        """Mistral (``generative-mistral``)."""
-        return _provider(
-            "mistral",
-            base_url=base_url,
-            model=model,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            top_p=top_p,
-        )
-
-    @staticmethod
-    def nvidia(
-        *,
-        base_url: str | None = None,
-        model: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-    ) -> GenerativeProvider:
-        """NVIDIA NIM (``generative-nvidia``)."""
-        return _provider(
-            "nvidia",
-            base_url=base_url,
-            model=model,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            top_p=top_p,
-        )
-
-    @staticmethod
-    def ollama(
-        *,
-        api_endpoint: str | None = None,
-        model: str | None = None,
-        temperature: float | None = None,
-    ) -> GenerativeProvider:
-        """Ollama (``generative-ollama``)."""
-        return _provider("ollama", api_endpoint=api_endpoint, model=model, temperature=temperature)
-
-    @staticmethod
-    def xai(
-        *,
-        base_url: str | None = None,
-        model: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
-        top_p: float | None = None,
-    ) -> GenerativeProvider:
-        """XAI (``generative-xai``)."""
-        return _provider(
-            "xai",
-            base_url=base_url,
-            model=model,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            top_p=top_p,
-        )
-
-
-_EFFORTS = ("minimal", "low", "medium", "high")
-_VERBOSITY = ("low", "medium", "high")
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ from datetime import datetime
 from typing import Any, TypeAlias
 from uuid import UUID
 
+from weavorm.engine.values import GeoCoordinate, PhoneNumber
+
 __all__ = [
     "CrossReference",
     "GenerativeGrouped",
@@ -40,42 +42,6 @@ __all__ = [
 
 Vector: TypeAlias = list[float] | list[list[float]]
 """One vector, or a multi-vector (a list of vectors) for ColBERT-style indexes."""
-
-
-@dataclass(frozen=True, slots=True)
-class GeoCoordinate:
-    """A ``geoCoordinates`` value.
-
-    Attributes:
-        latitude: Degrees north.
-        longitude: Degrees east.
-    """
-
-    latitude: float
-    longitude: float
-
-
-@dataclass(frozen=True, slots=True)
-class PhoneNumber:
-    """A ``phoneNumber`` value as the server parsed it.
-
-    Attributes:
-        input: The number as it was stored.
-        default_country: The ISO country code used to parse national numbers.
-        country_code: The numeric country calling code.
-        national: The national number.
-        national_formatted: The national number, formatted.
-        international_formatted: The number in international format.
-        valid: Whether the server considers the number valid.
-    """
-
-    input: str
-    default_country: str = ""
-    country_code: int = 0
-    national: int = 0
-    national_formatted: str = ""
-    international_formatted: str = ""
-    valid: bool = False
 
 
 @dataclass(slots=True)

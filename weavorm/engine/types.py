@@ -6,12 +6,12 @@ them into REST JSON or gRPC messages in :mod:`weavorm.engine._protocol.encode`.
 
 from __future__ import annotations
 
-import math
 import uuid as uuid_lib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
+from weavorm.engine.values import GeoCoordinate, PhoneNumber
 from weavorm.errors import BatchError, ConfigError
 
 __all__ = [
@@ -42,67 +42,6 @@ UUIDLike: TypeAlias = "uuid_lib.UUID | str"
 #: A vector: a sequence of floats (list, tuple, ``array('f')``, numpy array, ...),
 #: a multi-vector (a sequence of such), or named vectors by name.
 VectorInput: TypeAlias = "Sequence[float] | Sequence[Sequence[float]] | Mapping[str, Any] | Any"
-
-
-@dataclass(frozen=True, slots=True)
-class GeoCoordinate:
-    """A ``geoCoordinates`` property value.
-
-    Attributes:
-        latitude: Degrees north, -90 to 90.
-        longitude: Degrees east, -180 to 180.
-    """
-
-    latitude: float
-    longitude: float
-
-    def __post_init__(self) -> None:
-        for name, bound in (("latitude", 90.0), ("longitude", 180.0)):
-            value = getattr(self, name)
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not math.isfinite(value)
-                or abs(value) > bound
-            ):
-                raise ConfigError(
-                    f"GeoCoordinate {name} must be a number between -{bound:g} and {bound:g}, "
-                    f"got {value!r}",
-                    field=name,
-                    value=value,
-                )
-
-    def to_json(self) -> dict[str, float]:
-        """The REST/Struct form ``{"latitude": ..., "longitude": ...}``."""
-        return {"latitude": float(self.latitude), "longitude": float(self.longitude)}
-
-
-@dataclass(frozen=True, slots=True)
-class PhoneNumber:
-    """A ``phoneNumber`` property value.
-
-    Attributes:
-        number: The number as typed, e.g. ``"+49 30 1234567"`` or ``"030 1234567"``.
-        default_country: ISO 3166-1 alpha-2 country used when ``number`` has no
-            international prefix, e.g. ``"DE"``.
-    """
-
-    number: str
-    default_country: str | None = None
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.number, str) or not self.number.strip():
-            raise ConfigError(
-                f"PhoneNumber number must be a non-empty string, got {self.number!r}",
-                field="number",
-            )
-
-    def to_json(self) -> dict[str, str]:
-        """The REST/Struct form ``{"input": ..., "defaultCountry": ...}``."""
-        out = {"input": self.number}
-        if self.default_country:
-            out["defaultCountry"] = self.default_country
-        return out
 
 
 @dataclass(frozen=True, slots=True)

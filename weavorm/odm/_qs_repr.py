@@ -74,7 +74,7 @@ def queryset_repr(qs: QuerySet[Any]) -> str:
             binding = qs._binding()
         except WeavormError:
             return _lazy(qs, "unevaluated")
-        if binding.sync_driver is None:
+        if binding.sync_client is None:
             return _lazy(qs, "unevaluated")
         limit = qs._query.limit
         wanted = REPR_OUTPUT_SIZE + 1 if limit is None else min(limit, REPR_OUTPUT_SIZE + 1)

@@ -51,13 +51,17 @@ def release(target: Any) -> None:
 
 
 class Binding:
-    """The drivers (and session, if any) a QuerySet runs on."""
+    """The clients (and session, if any) a QuerySet runs on.
 
-    __slots__ = ("async_driver", "session", "sync_driver")
+    Operations run through the engine's entry point ``client.run(operation)``
+    (:meth:`~weavorm.engine.WeaviateClient.run`); the ODM never touches a driver.
+    """
 
-    def __init__(self, sync_driver: Any, async_driver: Any, session: Any) -> None:
-        self.sync_driver = sync_driver
-        self.async_driver = async_driver
+    __slots__ = ("async_client", "session", "sync_client")
+
+    def __init__(self, sync_client: Any, async_client: Any, session: Any) -> None:
+        self.sync_client = sync_client
+        self.async_client = async_client
         self.session = session
 
 
@@ -73,13 +77,9 @@ def resolve(target: Any) -> Binding:
         sync, asyn = _default["sync"], _default["async"]
         if sync is None and _default["sync_factory"] is not None:
             sync = _default["sync_factory"]()
-        return Binding(
-            sync._driver if sync is not None else None,
-            asyn._driver if asyn is not None else None,
-            None,
-        )
+        return Binding(sync, asyn, None)
     if isinstance(target, WeaviateClient):
-        return Binding(target._driver, None, session)
+        return Binding(target, None, session)
     if isinstance(target, AsyncWeaviateClient):
-        return Binding(None, target._driver, session)
+        return Binding(None, target, session)
     raise QueryError(f"using() takes a client or a session, got {type(target).__name__}")

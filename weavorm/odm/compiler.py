@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from weavorm.engine.filters import Filter, FilterExpression
 from weavorm.engine.options import GroupBy, MetadataQuery, QueryReference, Rerank, Sort, Sorting
 from weavorm.engine.results import Object
+from weavorm.engine.values import GeoCoordinate, PhoneNumber
 from weavorm.errors import QueryError, StoredObjectError
 from weavorm.odm.lookups import LOOKUPS, Condition, FieldTarget, length_condition
 from weavorm.odm.mapping import ModelInfo, PropertyInfo, ReferenceInfo
@@ -500,22 +501,8 @@ def _stored_name(info: ModelInfo, name: str, where: str) -> str:
 def _convert(value: Any, prop: PropertyInfo) -> Any:
     if value is None:
         return None
-    if prop.data_type == "geoCoordinates":
-        return {"latitude": value.latitude, "longitude": value.longitude}
-    if prop.data_type == "phoneNumber":
-        data = {
-            k: getattr(value, k, None)
-            for k in (
-                "default_country",
-                "country_code",
-                "national",
-                "national_formatted",
-                "international_formatted",
-                "valid",
-            )
-        }
-        data["number"] = getattr(value, "input", None) or getattr(value, "number", "")
-        return {k: v for k, v in data.items() if v not in (None, "")}
+    if isinstance(value, GeoCoordinate | PhoneNumber):  # one class in engine and ODM
+        return value
     if prop.nested:
         if isinstance(value, list):
             return [_convert_nested(v, prop) for v in value]

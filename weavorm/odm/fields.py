@@ -9,21 +9,10 @@ from typing import Any
 import pydantic
 from pydantic_core import PydanticUndefined
 
+from weavorm.config.vocabulary import TOKENIZATIONS as _TOKENIZATIONS
 from weavorm.errors import SchemaError
 
 __all__ = ["Field", "FieldSpec"]
-
-_TOKENIZATIONS = (
-    "word",
-    "lowercase",
-    "whitespace",
-    "field",
-    "trigram",
-    "gse",
-    "gse_ch",
-    "kagome_kr",
-    "kagome_ja",
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,14 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from weavorm.config.vocabulary import SPLITTING_TOKENIZATIONS
 from weavorm.errors import QueryError
 from weavorm.odm.mapping import PropertyInfo
 
 __all__ = ["LOOKUPS", "Condition", "FieldTarget", "Lookup", "register_lookup"]
 
-_TOKENIZED = frozenset(
-    {"word", "lowercase", "whitespace", "trigram", "gse", "gse_ch", "kagome_kr", "kagome_ja"}
-)
+_TOKENIZED = SPLITTING_TOKENIZATIONS
 
 
 @dataclass(frozen=True, slots=True)

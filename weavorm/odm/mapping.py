@@ -13,10 +13,10 @@ from uuid import UUID
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from weavorm.engine.values import BlobType, GeoCoordinate, PhoneNumber
 from weavorm.errors import SchemaError
 from weavorm.odm.fields import FieldSpec
 from weavorm.odm.refs import Ref
-from weavorm.odm.types import BlobType, GeoCoordinate, PhoneNumber
 
 __all__ = ["MetaOptions", "ModelInfo", "PropertyInfo", "ReferenceInfo", "map_annotation"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from weavorm.engine.types import DataObject, GeoCoordinate, PhoneNumber, ReferenceToMulti
+from weavorm.engine.types import DataObject, ReferenceToMulti
+from weavorm.engine.values import GeoCoordinate, PhoneNumber
 from weavorm.odm.mapping import PropertyInfo
 
 if TYPE_CHECKING:
@@ -17,10 +18,8 @@ __all__ = ["data_object", "property_values", "reference_values", "vector_value"]
 def _engine_value(value: Any, prop: PropertyInfo) -> Any:
     if value is None:
         return None
-    if prop.data_type == "geoCoordinates":
-        return GeoCoordinate(latitude=value.latitude, longitude=value.longitude)
-    if prop.data_type == "phoneNumber":
-        return PhoneNumber(number=value.number, default_country=value.default_country or "")
+    if isinstance(value, GeoCoordinate | PhoneNumber):  # one class in engine and ODM
+        return value
     if prop.nested:
         if isinstance(value, list):
             return [_nested(v, prop) for v in value]

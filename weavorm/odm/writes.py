@@ -64,22 +64,18 @@ def save_op(
     """
     from weavorm.engine.types import BatchObjectError, BatchResult
     from weavorm.odm.session.executor import execute_plan
-    from weavorm.odm.session.planner import Change, ChangeKind, plan_flush
+    from weavorm.odm.session.planner import DEFAULT_FLUSH_BATCH_SIZE, Change, ChangeKind, plan_flush
 
     def op(ctx: CollectionContext, binding: Binding) -> Generator[Call, Any, BatchResult]:
         fire("pre_save", objs, created=created)
         changes = [Change(o, ChangeKind.INSERT, ctx.tenant) for o in objs]
         plan = plan_flush(
-            changes, max_bytes=ctx.grpc_max_message_size, batch_size=batch_size or 100
-        )
-        outcome = yield from execute_plan(
             changes,
-            plan,
-            consistency=ctx.consistency,
             max_bytes=ctx.grpc_max_message_size,
-            batch_size=batch_size,
-            concurrency=concurrency,
+            batch_size=batch_size or DEFAULT_FLUSH_BATCH_SIZE,
+            consistency=ctx.consistency,
         )
+        outcome = yield from execute_plan(changes, plan, concurrency=concurrency)
         result = BatchResult()
         for index, obj in enumerate(objs):
             if index in outcome.failed:
@@ -102,89 +98,22 @@ def save_op(
     return op
 
 
-def merge_call(ctx: CollectionContext, obj: Model, fields: Collection[str]) -> Any:
-    """A REST PATCH sending only ``fields`` of ``obj`` (a merge: nothing else changes)."""
-    from weavorm.engine._protocol.calls import HttpCall
-
-    info = type(obj).weavorm_info()
-    props = persist.property_values(obj, only=[f for f in fields if f in info.properties])
-    body: dict[str, Any] = {"class": ctx.name, "properties": props}
-    refs = persist.reference_values(obj, only=[f for f in fields if f in info.references])
-    for name, targets in refs.items():
-        body["properties"][name] = [
-            {"beacon": f"weaviate://localhost/{_target_collection(obj, name, t)}/{_uuid(t)}"}
-            for t in targets
-        ]
-    if "vector" in fields and obj.vector is not None:
-        body["vector"] = obj.vector
-    if "vectors" in fields and obj.vectors:
-        body["vectors"] = obj.vectors
-    params = ctx.rest_params()
-    return HttpCall(
-        "PATCH",
-        f"/v1/objects/{ctx.name}/{obj.id}",
-        operation="odm.update",
-        json=_jsonable(body),
-        params=params or None,
-        idempotent=True,
-    )
-
-
-def _uuid(target: Any) -> Any:
-    uuids = getattr(target, "uuids", None)
-    if uuids is not None:
-        return uuids[0] if isinstance(uuids, list | tuple) else uuids
-    return target
-
-
-def _target_collection(obj: Model, ref_name: str, target: Any) -> str:
-    collection = getattr(target, "target_collection", None)
-    if collection:
-        return str(collection)
-    for ref in type(obj).weavorm_info().references.values():
-        if ref.name == ref_name:
-            return ref.target_collections[0]
-    return ""
-
-
-def _jsonable(value: Any) -> Any:
-    import datetime as dt
-    from uuid import UUID
-
-    from weavorm.engine.types import GeoCoordinate, PhoneNumber
-
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, UUID):
-        return str(value)
-    if isinstance(value, GeoCoordinate):
-        return {"latitude": value.latitude, "longitude": value.longitude}
-    if isinstance(value, PhoneNumber):
-        out = {"input": value.number}
-        if value.default_country:
-            out["defaultCountry"] = value.default_country
-        return out
-    if isinstance(value, bytes):
-        import base64
-
-        return base64.b64encode(value).decode()
-    return value
-
-
 def update_op(objs: Sequence[Model], fields: Collection[str], *, concurrency: int = 8) -> Any:
-    """An operation merging ``fields`` of each object (REST PATCH, concurrent), with hooks."""
+    """An operation merging ``fields`` of each object (REST PATCH, concurrent), with hooks.
+
+    The merges are planned like a session's (:func:`~weavorm.odm.session.planner.plan_flush`):
+    the engine's data operation encodes each ``PATCH``.
+    """
+    from weavorm.odm.session.planner import Change, ChangeKind, plan_flush
 
     def op(ctx: CollectionContext, binding: Binding) -> Generator[Call, Any, int]:
         if not objs:
             return 0
         fire("pre_save", objs, created=False)
-        replies = yield from parallel(
-            [merge_call(ctx, o, fields) for o in objs], concurrency=concurrency
-        )
+        changed = frozenset(fields)
+        changes = [Change(o, ChangeKind.UPDATE, ctx.tenant, changed) for o in objs]
+        plan = plan_flush(changes, max_bytes=ctx.grpc_max_message_size, consistency=ctx.consistency)
+        replies = yield from parallel([r.call for r in plan.requests], concurrency=concurrency)
         failed = {i: r for i, r in enumerate(replies) if isinstance(r, WeavormError)}
         fire("post_save", [o for i, o in enumerate(objs) if i not in failed], created=False)
         if failed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from weavorm.errors import ConflictError, SchemaError, UnprocessableError
+from weavorm.errors import ConflictError, SchemaError, UnknownDataTypeError, UnprocessableError
 from weavorm.odm.mapping import PropertyInfo
 from weavorm.odm.registry import registry
 
@@ -17,17 +17,18 @@ __all__ = ["collection_config", "create_all", "drop_all", "resolve_models"]
 
 
 def _property(prop: PropertyInfo) -> Any:
-    from weavorm.config import DataType, Property, Tokenization
+    from weavorm.config import Property
+    from weavorm.config.vocabulary import TEXT_TYPES, data_type, tokenization
 
     spec = prop.spec
     nested = [_property(p) for p in prop.nested] if prop.nested else None
     try:
         return Property(
             prop.name,
-            DataType(prop.data_type),
+            data_type(prop.data_type),
             description=spec.description,
-            tokenization=Tokenization(spec.tokenization)
-            if spec.tokenization is not None and prop.data_type in ("text", "text[]")
+            tokenization=tokenization(spec.tokenization)
+            if spec.tokenization is not None and prop.data_type in TEXT_TYPES
             else None,
             index_filterable=spec.index_filterable,
             index_searchable=spec.index_searchable,
@@ -36,6 +37,8 @@ def _property(prop: PropertyInfo) -> Any:
             vectorize_property_name=spec.vectorize_property_name,
             nested_properties=nested,
         )
+    except UnknownDataTypeError as exc:
+        raise UnknownDataTypeError(f"field {prop.attr!r}: {exc}", data_type=exc.data_type) from exc
     except Exception as exc:
         raise SchemaError(f"field {prop.attr!r}: {exc}") from exc
 

@@ -1,7 +1,7 @@
 """Value conversion for shadow-collection migrations (no I/O).
 
 A converter turns a value as the gRPC reader returns it (``datetime``, ``UUID``,
-:class:`weavorm.engine.results.GeoCoordinate`, dicts for objects, ...) into a value the
+:class:`weavorm.engine.values.GeoCoordinate`, dicts for objects, ...) into a value the
 batch writer accepts for the destination property's data type.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from weavorm.engine import results, types
+from weavorm.engine.values import PhoneNumber
 
 __all__ = ["ConversionError", "Converter", "build_converter", "normalize"]
 
@@ -27,10 +27,8 @@ class ConversionError(ValueError):
 
 def normalize(value: Any) -> Any:
     """A read value in the form the batch writer accepts (``None`` dropped from objects)."""
-    if isinstance(value, results.PhoneNumber):
-        return types.PhoneNumber(value.input, value.default_country or None)
-    if isinstance(value, results.GeoCoordinate):
-        return types.GeoCoordinate(value.latitude, value.longitude)
+    if isinstance(value, PhoneNumber):  # only what is written; the server fills the rest
+        return PhoneNumber(value.number, value.default_country)
     if isinstance(value, dict):
         return {k: normalize(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):

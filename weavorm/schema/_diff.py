@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from weavorm.config.vocabulary import TEXT_TYPES
 from weavorm.schema._build import collection_config, resolve_models
 from weavorm.schema._live import LiveSchema, is_reference, prop_key, require_sync_client
 from weavorm.schema._plan import Operation, Plan
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["diff", "diff_schema", "property_default", "same", "subset"]
 
-_TEXT_TYPES = ("text", "text[]")
+_TEXT_TYPES = TEXT_TYPES
 _FLAGS = (
     ("indexFilterable", "filterable"),
     ("indexSearchable", "searchable"),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pydantic
 
 from weavorm.config import parse_collection_config
+from weavorm.config.vocabulary import ARRAY_TYPES, TEXT_TYPES, DataType, data_type, element_type
 from weavorm.errors import SchemaError
 from weavorm.schema._diff import property_default
 from weavorm.schema._live import LiveSchema, is_reference
@@ -36,16 +37,18 @@ if TYPE_CHECKING:
 
 __all__ = ["inspect", "render_models"]
 
+#: The Python annotation of each element data type; ``object`` becomes a nested model
+#: and the types missing here (``blobHash``) cannot be declared in a model.
 _SCALARS = {
-    "text": "str",
-    "int": "int",
-    "number": "float",
-    "boolean": "bool",
-    "date": "datetime.datetime",
-    "uuid": "uuid.UUID",
-    "geoCoordinates": "GeoCoordinate",
-    "phoneNumber": "PhoneNumber",
-    "blob": "Blob",
+    DataType.TEXT: "str",
+    DataType.INT: "int",
+    DataType.NUMBER: "float",
+    DataType.BOOL: "bool",
+    DataType.DATE: "datetime.datetime",
+    DataType.UUID: "uuid.UUID",
+    DataType.GEO_COORDINATES: "GeoCoordinate",
+    DataType.PHONE_NUMBER: "PhoneNumber",
+    DataType.BLOB: "Blob",
 }
 _ODM_TYPES = ("Blob", "GeoCoordinate", "PhoneNumber")
 _HNSW_DEFAULTS: dict[str, Any] = {
@@ -194,9 +197,13 @@ class _Emitter:
         return out
 
     def annotation(self, prop: Mapping[str, Any], owner: str) -> str | None:
-        data_type = str((prop.get("dataType") or ["text"])[0])
-        base, many = data_type.removesuffix("[]"), data_type.endswith("[]")
-        if base == "object":
+        kind = data_type(
+            (prop.get("dataType") or ["text"])[0],
+            field=f"{owner}.{prop['name']} dataType",
+            deprecated=True,
+        )
+        base, many = element_type(kind), kind in ARRAY_TYPES
+        if base is DataType.OBJECT:
             inner = self.nested(prop, owner)
         elif base in _SCALARS:
             inner = _SCALARS[base]
@@ -232,11 +239,11 @@ class _Emitter:
         extra: Sequence[tuple[str, str]],
     ) -> list[str]:
         annotation = self.annotation(prop, owner)
-        data_type = str((prop.get("dataType") or ["text"])[0])
+        raw_type = str((prop.get("dataType") or ["text"])[0])
         if annotation is None:
-            return [f"    # {prop['name']}: {data_type!r} cannot be declared in a model"]
+            return [f"    # {prop['name']}: {raw_type!r} cannot be declared in a model"]
         kwargs: list[tuple[str, str]] = []
-        if data_type in ("text", "text[]") and prop.get("tokenization"):
+        if data_type(raw_type, deprecated=True) in TEXT_TYPES and prop.get("tokenization"):
             kwargs.append(("tokenization", _lit(prop["tokenization"])))
         for key, arg in (
             ("indexFilterable", "index_filterable"),
@@ -244,7 +251,7 @@ class _Emitter:
             ("indexRangeFilters", "index_range_filters"),
         ):
             value = prop.get(key)
-            if value is not None and value != property_default(data_type, key, nested=nested):
+            if value is not None and value != property_default(raw_type, key, nested=nested):
                 kwargs.append((arg, _lit(value)))
         kwargs.extend(extra)
         if prop.get("description"):

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from weavorm.config.vocabulary import is_collection_name
+
 if TYPE_CHECKING:
     from weavorm.engine import WeaviateClient
 
@@ -37,7 +39,7 @@ def prop_key(name: str) -> str:
 def is_reference(prop: Mapping[str, Any]) -> bool:
     """Whether a property JSON object is a cross-reference."""
     types = prop.get("dataType") or []
-    return bool(types) and all(isinstance(t, str) and t[:1].isupper() for t in types)
+    return bool(types) and all(is_collection_name(t) for t in types)
 
 
 def require_sync_client(client: Any, function: str) -> None:

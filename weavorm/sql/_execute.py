@@ -2,7 +2,7 @@
 
 A statement is parsed and planned eagerly (syntax and unsupported constructs raise
 :class:`~weavorm.errors.SQLError` before any I/O). The rest is one protocol operation,
-written once and run by the sync or the async driver: without a registered model it
+written once and run by the sync or the async client: without a registered model it
 first reads the collection's schema, then compiles and sends the request and turns the
 reply into an :class:`~weavorm.sql.SQLResult`.
 """
@@ -95,7 +95,7 @@ def model_for(collection: str) -> type[Model] | None:
 
 
 def _fields_op(plan: SelectPlan | DeletePlan, use_models: bool) -> Op:
-    from weavorm.sql._schema import Fields
+    from weavorm.sql._schema import Fields, reference_candidates
 
     model = model_for(plan.collection) if use_models else None
     if model is not None:
@@ -109,7 +109,11 @@ def _fields_op(plan: SelectPlan | DeletePlan, use_models: bool) -> Op:
             position=plan.collection_position,
             construct=f"collection {plan.collection}",
         ) from None
-    return Fields.from_class_json(data)
+    existing: set[str] = set()
+    for target in sorted(reference_candidates(data)):
+        if (yield from collection_ops.exists(target)):
+            existing.add(target)
+    return Fields.from_class_json(data, collections=existing)
 
 
 def _compile_op(plan: SelectPlan | DeletePlan, sql: str, *, use_models: bool, max_rows: int) -> Op:
@@ -169,10 +173,10 @@ def compile_sql(
 
 
 def _context(
-    compiled: CompiledSQL, binding: Binding, driver: Any, tenant: str | None
+    compiled: CompiledSQL, binding: Binding, client: Any, tenant: str | None
 ) -> CollectionContext:
     session = binding.session
-    size = getattr(driver, "grpc_max_message_size", None)
+    size = getattr(client, "grpc_max_message_size", None)
     ctx = CollectionContext(name=compiled.collection)
     if isinstance(size, int):
         ctx = CollectionContext(name=compiled.collection, grpc_max_message_size=size)
@@ -306,7 +310,7 @@ def _aggregate_rows(compiled: CompiledSQL, outcome: Any) -> list[Row]:
 # --- running --------------------------------------------------------------------------------
 
 
-def _run_op(compiled: CompiledSQL, binding: Binding, driver: Any, tenant: str | None) -> Op:
+def _run_op(compiled: CompiledSQL, binding: Binding, client: Any, tenant: str | None) -> Op:
     names = compiled.column_names
     visible = [c for c in compiled.columns if not c.hidden]
     if compiled.kind == "empty":
@@ -317,23 +321,23 @@ def _run_op(compiled: CompiledSQL, binding: Binding, driver: Any, tenant: str | 
     if compiled.kind == "select":
         if compiled.queryset is not None:
             qs = compiled.queryset.tenant(tenant) if tenant else compiled.queryset
-            ctx = qs._ctx(binding, driver)
+            ctx = qs._ctx(binding, client)
             objects = yield from qs._list_op()(ctx, binding)
             rows = [Row(names, [_model_value(o, c) for c in visible]) for o in objects]
         else:
-            ctx = _context(compiled, binding, driver, tenant)
+            ctx = _context(compiled, binding, client, tenant)
             op = getattr(query_ops, call.operation)(ctx, *call.args, **call.kwargs)
             result = yield from op
             objects = list(result.objects)
             rows = [Row(names, [_object_value(o, c) for c in visible]) for o in objects]
         return SQLResult(names, rows, list(objects), compiled.model, "select")
-    ctx = _context(compiled, binding, driver, tenant)
+    ctx = _context(compiled, binding, client, tenant)
     if compiled.kind == "aggregate":
         outcome = yield from agg_ops.over_all(ctx, **call.kwargs)
         return SQLResult(names, _aggregate_rows(compiled, outcome), [], compiled.model, "aggregate")
     if compiled.queryset is not None:
         qs = compiled.queryset.tenant(tenant) if tenant else compiled.queryset
-        done = yield from qs._delete_op(False)(qs._ctx(binding, driver), binding)
+        done = yield from qs._delete_op(False)(qs._ctx(binding, client), binding)
     else:
         where = filter_to_grpc(call.kwargs["where"])
         done = yield from data_ops.delete_many(ctx, where, dry_run=False, verbose=False)
@@ -345,14 +349,14 @@ def _statement_op(
     plan: SelectPlan | DeletePlan,
     sql: str,
     binding: Binding,
-    driver: Any,
+    client: Any,
     *,
     tenant: str | None,
     use_models: bool,
     max_rows: int,
 ) -> Op:
     compiled = yield from _compile_op(plan, sql, use_models=use_models, max_rows=max_rows)
-    result = yield from _run_op(compiled, binding, driver, tenant)
+    result = yield from _run_op(compiled, binding, client, tenant)
     return result
 
 
@@ -392,13 +396,13 @@ def execute(
     plan = _plan(sql, params, allow_writes)
     max_rows = _rows(max_rows)
     binding = resolve(client_or_session)
-    driver = binding.sync_driver
-    if driver is None:
+    client = binding.sync_client
+    if client is None:
         raise SQLError("execute() needs a sync client or session; use aexecute() for async")
     op = _statement_op(
-        plan, sql, binding, driver, tenant=tenant, use_models=use_models, max_rows=max_rows
+        plan, sql, binding, client, tenant=tenant, use_models=use_models, max_rows=max_rows
     )
-    result: SQLResult = driver.run(op)
+    result: SQLResult = client.run(op)
     return result
 
 
@@ -416,13 +420,13 @@ async def aexecute(
     plan = _plan(sql, params, allow_writes)
     max_rows = _rows(max_rows)
     binding = resolve(client_or_session)
-    driver = binding.async_driver
-    if driver is None:
+    client = binding.async_client
+    if client is None:
         raise SQLError("aexecute() needs an async client or session; use execute() for sync")
     op = _statement_op(
-        plan, sql, binding, driver, tenant=tenant, use_models=use_models, max_rows=max_rows
+        plan, sql, binding, client, tenant=tenant, use_models=use_models, max_rows=max_rows
     )
-    result: SQLResult = await driver.run(op)
+    result: SQLResult = await client.run(op)
     return result
 
 
@@ -528,9 +532,9 @@ def explain(
     if use_models and model_for(plan.collection) is not None:
         return _drain(op)
     binding = resolve(client_or_session)
-    if binding.sync_driver is None:
+    if binding.sync_client is None:
         raise SQLError("explain() needs a sync client here; use aexplain() for async")
-    text: str = binding.sync_driver.run(op)
+    text: str = binding.sync_client.run(op)
     return text
 
 
@@ -551,9 +555,9 @@ async def aexplain(
     if use_models and model_for(plan.collection) is not None:
         return _drain(op)
     binding = resolve(client_or_session)
-    if binding.async_driver is None:
+    if binding.async_client is None:
         raise SQLError("aexplain() needs an async client or session; use explain() for sync")
-    text: str = await binding.async_driver.run(op)
+    text: str = await binding.async_client.run(op)
     return text
 
 

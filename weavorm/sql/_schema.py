@@ -6,61 +6,66 @@ so the same tokenization- and index-aware lookup checks apply with or without a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from weavorm.config import vocabulary
+from weavorm.config.vocabulary import DATA_TYPES, DEPRECATED_DATA_TYPES, is_collection_name
+from weavorm.errors import UnknownDataTypeError
 from weavorm.odm.fields import FieldSpec
 from weavorm.odm.mapping import PropertyInfo, ReferenceInfo
 
 if TYPE_CHECKING:
     from weavorm.odm.model import Model
 
-__all__ = ["Fields", "PRIMITIVE_TYPES"]
+__all__ = ["PRIMITIVE_TYPES", "Fields", "reference_candidates"]
 
-#: Weaviate data types that are properties (anything else in ``dataType`` is a reference).
-PRIMITIVE_TYPES = frozenset(
-    {
-        "text",
-        "text[]",
-        "int",
-        "int[]",
-        "number",
-        "number[]",
-        "boolean",
-        "boolean[]",
-        "date",
-        "date[]",
-        "uuid",
-        "uuid[]",
-        "geoCoordinates",
-        "phoneNumber",
-        "blob",
-        "object",
-        "object[]",
-        "string",
-        "string[]",
-    }
-)
+#: Weaviate data types that are properties, with the deprecated ``string`` spellings
+#: (anything else in ``dataType`` is a reference, when it names a collection).
+PRIMITIVE_TYPES = DATA_TYPES | frozenset(DEPRECATED_DATA_TYPES)
 
 
-def _property(data: Mapping[str, Any]) -> PropertyInfo | None:
+def _is_reference(data: Mapping[str, Any], collections: Collection[str] | None) -> bool:
+    """Whether a property JSON object is a reference (its types name collections)."""
     types = data.get("dataType") or []
-    data_type = str(types[0]) if types else ""
-    if data_type not in PRIMITIVE_TYPES:
-        return None
-    data_type = data_type.replace("string", "text")
+    if not types or not all(is_collection_name(t) for t in types):
+        return False
+    return collections is None or all(t in collections for t in types)
+
+
+def _property(data: Mapping[str, Any]) -> PropertyInfo:
+    types = data.get("dataType") or []
+    where = f"property {data.get('name')!r} dataType"
+    missing = [t for t in types if is_collection_name(t)]
+    if missing:
+        raise UnknownDataTypeError(
+            f"{where} {missing[0]!r} is neither a Weaviate data type nor an existing collection",
+            data_type=str(missing[0]),
+            field=where,
+        )
+    data_type = str(
+        vocabulary.data_type(str(types[0]) if types else "", field=where, deprecated=True)
+    )
     spec = FieldSpec(
         tokenization=data.get("tokenization"),
         index_filterable=data.get("indexFilterable"),
         index_searchable=data.get("indexSearchable"),
         index_range_filters=data.get("indexRangeFilters"),
     )
-    nested = tuple(
-        p for p in (_property(n) for n in data.get("nestedProperties") or []) if p is not None
-    )
+    nested = tuple(_property(n) for n in data.get("nestedProperties") or [])
     name = str(data["name"])
     return PropertyInfo(attr=name, name=name, data_type=data_type, spec=spec, nested=nested)
+
+
+def reference_candidates(data: Mapping[str, Any]) -> set[str]:
+    """The names in a class JSON's ``dataType`` lists that would be collections."""
+    out: set[str] = set()
+    for item in data.get("properties") or []:
+        types = item.get("dataType") or []
+        if types and all(is_collection_name(t) for t in types):
+            out.update(str(t) for t in types)
+    return out
 
 
 @dataclass(slots=True)
@@ -110,15 +115,28 @@ class Fields:
         )
 
     @classmethod
-    def from_class_json(cls, data: Mapping[str, Any]) -> Fields:
-        """The fields of a collection as the server describes it (``GET /v1/schema/X``)."""
+    def from_class_json(
+        cls, data: Mapping[str, Any], *, collections: Collection[str] | None = None
+    ) -> Fields:
+        """The fields of a collection as the server describes it (``GET /v1/schema/X``).
+
+        Args:
+            data: The class JSON.
+            collections: The collections that exist; a ``dataType`` naming one of them
+                is a reference. ``None``: any name spelled as a collection (upper-case
+                first letter) is taken for one.
+
+        Raises:
+            UnknownDataTypeError: A ``dataType`` that is neither a Weaviate data type nor
+                an existing collection.
+        """
         props: dict[str, PropertyInfo] = {}
         refs: dict[str, str] = {}
         for item in data.get("properties") or []:
-            prop = _property(item)
-            if prop is None:
+            if _is_reference(item, collections):
                 refs[str(item["name"])] = str(item["name"])
             else:
+                prop = _property(item)
                 props[prop.name] = prop
         inverted = data.get("invertedIndexConfig") or {}
         return cls(

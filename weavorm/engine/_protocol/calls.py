@@ -8,11 +8,13 @@ under the sync driver and the async driver.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Generator, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeAlias, TypeVar
 
 from google.protobuf.message import Message
+
+from weavorm.engine.raw import HttpReply as HttpReply  # public; the reply of an HttpCall
 
 T = TypeVar("T")
 
@@ -50,16 +52,6 @@ class HttpCall:
         if self.idempotent is not None:
             return self.idempotent
         return self.method.upper() in _IDEMPOTENT_METHODS
-
-
-@dataclass(frozen=True, slots=True)
-class HttpReply:
-    """A REST reply: status, decoded JSON body (or None) and the raw text."""
-
-    status: int
-    json: Any
-    text: str
-    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +96,13 @@ class Parallel:
     operation can account for every item).
 
     Attributes:
-        calls: The calls.
+        calls: The calls: a sequence, or a lazy iterable that the driver pulls the next
+            call from when a slot frees (so building a call overlaps with the calls in
+            flight; the session's flush streams its encoded requests this way).
         concurrency: At most this many in flight at once.
     """
 
-    calls: Sequence[HttpCall | GrpcCall]
+    calls: Iterable[HttpCall | GrpcCall]
     concurrency: int = 4
 
 
@@ -175,7 +169,7 @@ def grpc(
 
 
 def parallel(
-    calls: Sequence[HttpCall | GrpcCall], *, concurrency: int = 4
+    calls: Iterable[HttpCall | GrpcCall], *, concurrency: int = 4
 ) -> Generator[Call, Any, list[Any]]:
     """Yield calls to run concurrently; returns replies or errors in order."""
     replies: list[Any] = yield Parallel(calls=calls, concurrency=concurrency)

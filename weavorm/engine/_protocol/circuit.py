@@ -140,6 +140,14 @@ class Circuit:
             return self._failure(error, now)
         return self._success()
 
+    def trip(self, now: float, reason: str) -> Transition | None:
+        """Open the circuit now (a check found the endpoint unreachable)."""
+        if self.state == "open":
+            return None
+        self._failures.clear()
+        self._probing = False
+        return self._open(now, reason)
+
     def release(self) -> None:
         """An admitted call ended without an outcome (cancelled, a bug): free the probe."""
         self._probing = False

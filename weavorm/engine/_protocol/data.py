@@ -1,7 +1,7 @@
 """Object writes of one collection: insert, replace, update, delete, exists, references.
 
 Single-object operations use REST (``/v1/objects``); many-object operations use the
-gRPC batch calls in :mod:`weavorm.engine._protocol.batch`. Tenant and consistency
+gRPC batch calls in :mod:`weavorm.engine.batching.requests`. Tenant and consistency
 level come from the :class:`~weavorm.engine._protocol.context.CollectionContext`.
 """
 
@@ -14,8 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from weavorm._proto.v1 import base_pb2, batch_delete_pb2
-from weavorm.engine._protocol import batch as batch_ops
-from weavorm.engine._protocol.calls import Operation, grpc, http
+from weavorm.engine._protocol.calls import GrpcCall, HttpCall, Operation, http
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._protocol.encode import (
     beacon,
@@ -27,6 +26,7 @@ from weavorm.engine._protocol.encode import (
     uuid_str,
 )
 from weavorm.engine._protocol.validate import check_property_name
+from weavorm.engine.batching import requests as batch_ops
 from weavorm.engine.types import (
     BatchReferenceResult,
     BatchResult,
@@ -41,6 +41,8 @@ from weavorm.errors import ConfigError
 __all__ = [
     "delete_by_id",
     "delete_many",
+    "delete_many_call",
+    "delete_many_result",
     "exists",
     "insert",
     "insert_many",
@@ -50,6 +52,7 @@ __all__ = [
     "reference_replace",
     "replace",
     "update",
+    "update_call",
 ]
 
 
@@ -132,6 +135,29 @@ def replace(
     )
 
 
+def update_call(
+    ctx: CollectionContext,
+    uuid: Any,
+    properties: Mapping[str, Any] | None = None,
+    *,
+    vector: Any = None,
+    references: Mapping[str, Any] | None = None,
+    operation: str = "data.update",
+) -> HttpCall:
+    """The ``PATCH /v1/objects/{class}/{id}`` call of :func:`update` (encoded, not sent)."""
+    uid = uuid_str(uuid)
+    body = _body(ctx, properties, references, vector)
+    body["id"] = uid
+    return HttpCall(
+        "PATCH",
+        _object_path(ctx, uid),
+        operation=operation,
+        json=body,
+        params=_consistency_params(ctx) or None,
+        idempotent=True,
+    )
+
+
 def update(
     ctx: CollectionContext,
     uuid: Any,
@@ -141,17 +167,7 @@ def update(
     references: Mapping[str, Any] | None = None,
 ) -> Operation[None]:
     """``PATCH /v1/objects/{class}/{id}``: merge the given properties into the object."""
-    uid = uuid_str(uuid)
-    body = _body(ctx, properties, references, vector)
-    body["id"] = uid
-    yield from http(
-        "PATCH",
-        _object_path(ctx, uid),
-        operation="data.update",
-        json=body,
-        params=_consistency_params(ctx),
-        idempotent=True,
-    )
+    yield update_call(ctx, uuid, properties, vector=vector, references=references)
 
 
 def _id_filter(uuid: str) -> base_pb2.Filters:
@@ -353,14 +369,15 @@ def delete_many(
     return result
 
 
-def _batch_delete(
+def delete_many_call(
     ctx: CollectionContext,
     filters: base_pb2.Filters,
     *,
-    dry_run: bool,
-    verbose: bool,
-    operation: str,
-) -> Operation[DeleteManyResult]:
+    dry_run: bool = False,
+    verbose: bool = False,
+    operation: str = "data.delete_many",
+) -> GrpcCall:
+    """The ``BatchDelete`` call of :func:`delete_many` (encoded, not sent)."""
     if not isinstance(filters, base_pb2.Filters):
         raise ConfigError(
             f"delete_many needs a filter, got {type(filters).__name__}", field="where"
@@ -373,13 +390,17 @@ def _batch_delete(
         request.consistency_level = level  # type: ignore[assignment]
     if ctx.tenant:
         request.tenant = ctx.tenant
-    reply = yield from grpc(
-        "BatchDelete",
-        request,
-        batch_delete_pb2.BatchDeleteReply,
+    return GrpcCall(
+        method="BatchDelete",
+        request=request,
+        reply_type=batch_delete_pb2.BatchDeleteReply,
         operation=operation,
         idempotent=True,
     )
+
+
+def delete_many_result(reply: batch_delete_pb2.BatchDeleteReply) -> DeleteManyResult:
+    """The typed result of a ``BatchDelete`` reply."""
     objects = [
         DeleteManyObject(
             uuid=_uuid_from_bytes(o.uuid),
@@ -395,6 +416,19 @@ def _batch_delete(
         objects=objects,
         elapsed=float(reply.took),
     )
+
+
+def _batch_delete(
+    ctx: CollectionContext,
+    filters: base_pb2.Filters,
+    *,
+    dry_run: bool,
+    verbose: bool,
+    operation: str,
+) -> Operation[DeleteManyResult]:
+    call = delete_many_call(ctx, filters, dry_run=dry_run, verbose=verbose, operation=operation)
+    reply: batch_delete_pb2.BatchDeleteReply = yield call
+    return delete_many_result(reply)
 
 
 def _uuid_from_bytes(raw: bytes) -> uuid_lib.UUID:

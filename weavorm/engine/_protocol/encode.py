@@ -58,6 +58,7 @@ __all__ = [
     "encode_rest_references",
     "encode_rest_vectors",
     "encode_vectors",
+    "fill_batch_object",
     "is_multi_vector",
     "pack_multi_vector",
     "pack_vector",
@@ -768,6 +769,23 @@ def encode_batch_object(
 ) -> batch_pb2.BatchObject:
     """One ``BatchObject`` message. ``uuid`` must already be a canonical UUID string."""
     message = batch_pb2.BatchObject(uuid=uuid, collection=collection)
+    fill_batch_object(message, properties, vector=vector, references=references, tenant=tenant)
+    return message
+
+
+def fill_batch_object(
+    message: batch_pb2.BatchObject,
+    properties: Mapping[str, Any] | None,
+    *,
+    vector: Any = None,
+    references: Mapping[str, Any] | None = None,
+    tenant: str | None = None,
+) -> None:
+    """Write an object into ``message`` in place (``uuid``/``collection`` already set).
+
+    Used to encode objects straight into the repeated field of the request that
+    carries them (no copy of a finished message).
+    """
     if tenant:
         message.tenant = tenant
     if vector is not None:
@@ -778,7 +796,6 @@ def encode_batch_object(
                 encode_vectors(vector)  # raises the explanatory error
             message.vector_bytes = pack_vector(vector)
     _write_properties(message.properties, properties, references)
-    return message
 
 
 def encode_batch_reference(

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
+from weavorm.config import GenerativeConfig
 from weavorm.engine._protocol import search as build
 from weavorm.engine._protocol.calls import Operation
 from weavorm.engine._protocol.context import CollectionContext
@@ -69,7 +70,7 @@ def fetch_objects(
     single_prompt: str | SinglePrompt | None = None,
     grouped_task: str | GroupedTask | None = None,
     grouped_properties: Sequence[str] | None = None,
-    generative_provider: GenerativeProvider | None = None,
+    generative_provider: GenerativeConfig | GenerativeProvider | None = None,
     limit: int | None = None,
     offset: int | None = None,
     after: UUID | str | None = None,
@@ -110,7 +111,7 @@ def fetch_objects_by_ids(
     single_prompt: str | SinglePrompt | None = None,
     grouped_task: str | GroupedTask | None = None,
     grouped_properties: Sequence[str] | None = None,
-    generative_provider: GenerativeProvider | None = None,
+    generative_provider: GenerativeConfig | GenerativeProvider | None = None,
     limit: int | None = None,
     offset: int | None = None,
     after: UUID | str | None = None,
@@ -158,7 +159,7 @@ def near_vector(
     single_prompt: str | SinglePrompt | None = None,
     grouped_task: str | GroupedTask | None = None,
     grouped_properties: Sequence[str] | None = None,
-    generative_provider: GenerativeProvider | None = None,
+    generative_provider: GenerativeConfig | GenerativeProvider | None = None,
     certainty: float | None = None,
     distance: float | None = None,
     target_vector: build.TargetVector | None = None,
@@ -215,7 +216,7 @@ def near_text(
     single_prompt: str | SinglePrompt | None = None,
     grouped_task: str | GroupedTask | None = None,
     grouped_properties: Sequence[str] | None = None,
-    generative_provider: GenerativeProvider | None = None,
+    generative_provider: GenerativeConfig | GenerativeProvider | None = None,
     certainty: float | None = None,
     distance: float | None = None,
     move_to: Move | None = None,
@@ -276,7 +277,7 @@ def near_object(
     single_prompt: str | SinglePrompt | None = None,
     grouped_task: str | GroupedTask | None = None,
     grouped_properties: Sequence[str] | None = None,
-    generative_provider: GenerativeProvider | None = None,
+    generative_provider: GenerativeConfig | GenerativeProvider | None = None,
     certainty: float | None = None,
     distance: float | None = None,
     target_vector: build.TargetVector | None = None,
@@ -333,7 +334,7 @@ def near_image(
     single_prompt: str | SinglePrompt | None = None,
     grouped_task: str | GroupedTask | None = None,
     grouped_properties: Sequence[str] | None = None,
-    generative_provider: GenerativeProvider | None = None,
+    generative_provider: GenerativeConfig | GenerativeProvider | None = None,
     certainty: float | None = None,
     distance: float | None = None,
     target_vector: build.TargetVector | None = None,
@@ -386,7 +387,7 @@ def near_media(
     single_prompt: str | SinglePrompt | None = None,
     grouped_task: str | GroupedTask | None = None,
     grouped_properties: Sequence[str] | None = None,
-    generative_provider: GenerativeProvider | None = None,
+    generative_provider: GenerativeConfig | GenerativeProvider | None = None,
     certainty: float | None = None,
     distance: float | None = None,
     target_vector: build.TargetVector | None = None,
@@ -444,7 +445,7 @@ def bm25(
     single_prompt: str | SinglePrompt | None = None,
     grouped_task: str | GroupedTask | None = None,
     grouped_properties: Sequence[str] | None = None,
-    generative_provider: GenerativeProvider | None = None,
+    generative_provider: GenerativeConfig | GenerativeProvider | None = None,
     query_properties: Sequence[str] | None = None,
     operator: BM25OperatorOptions | None = None,
     limit: int | None = None,
@@ -493,7 +494,7 @@ def hybrid(
     single_prompt: str | SinglePrompt | None = None,
     grouped_task: str | GroupedTask | None = None,
     grouped_properties: Sequence[str] | None = None,
-    generative_provider: GenerativeProvider | None = None,
+    generative_provider: GenerativeConfig | GenerativeProvider | None = None,
     alpha: float | None = None,
     vector: Any = None,
     query_properties: Sequence[str] | None = None,

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from google.protobuf.message import Message
 
 from weavorm._proto.v1 import base_pb2, generative_pb2
+from weavorm.config import GenerativeConfig
 from weavorm.engine.generative_config import GenerativeProvider, GroupedTask, SinglePrompt
 from weavorm.errors import QueryError
 
-__all__ = ["generative_search", "provider_message"]
+__all__ = ["generative_search", "provider_message", "provider_of"]
 
 _G = generative_pb2
 _PROVIDERS: dict[str, type[Message]] = {
@@ -30,13 +32,22 @@ _PROVIDERS: dict[str, type[Message]] = {
     "xai": _G.GenerativeXAI,
     "contextualai": _G.GenerativeContextualAI,
     "deepseek": _G.GenerativeDeepseek,
+    "digitalocean": _G.GenerativeDigitalOcean,
+    "meta": _G.GenerativeMeta,
 }
+#: Collection setting keys whose gRPC name is not their snake_case spelling.
+_RENAMED = {"baseURL": "base_url", "tokenLimit": "max_tokens", "isAzure": "is_azure"}
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 _ENUMS: dict[tuple[str, str], dict[str, int]] = {
     ("openai", "reasoning_effort"): {
         "minimal": _G.GenerativeOpenAI.REASONING_EFFORT_MINIMAL,
         "low": _G.GenerativeOpenAI.REASONING_EFFORT_LOW,
         "medium": _G.GenerativeOpenAI.REASONING_EFFORT_MEDIUM,
         "high": _G.GenerativeOpenAI.REASONING_EFFORT_HIGH,
+    },
+    ("meta", "reasoning_effort"): {
+        name: getattr(_G.GenerativeMeta, f"REASONING_EFFORT_{name.upper()}")
+        for name in ("none", "minimal", "low", "medium", "high", "xhigh")
     },
     ("openai", "verbosity"): {
         "low": _G.GenerativeOpenAI.VERBOSITY_LOW,
@@ -46,14 +57,44 @@ _ENUMS: dict[tuple[str, str], dict[str, int]] = {
 }
 
 
+def provider_of(config: GenerativeConfig) -> GenerativeProvider:
+    """The wire form of a :class:`~weavorm.config.GenerativeConfig` used per query.
+
+    Collection settings go under their gRPC names (``maxTokens`` -> ``max_tokens``,
+    ``tokenLimit`` -> ``max_tokens``), then the per-query-only options.
+
+    Raises:
+        QueryError: The module cannot be chosen per query, or a setting has no
+            per-query counterpart on the server.
+    """
+    kind = config.canonical_module.removeprefix("generative-")
+    message = _PROVIDERS.get(kind)
+    if message is None:
+        raise QueryError(f"{config.module} cannot be chosen per query (generative_provider=)")
+    fields = message.DESCRIPTOR.fields_by_name
+    options: dict[str, Any] = {}
+    for key, value in config.settings.items():
+        name = _RENAMED.get(key) or _CAMEL.sub("_", key).lower()
+        if name not in fields:
+            raise QueryError(
+                f"{config.module}: {key!r} is a collection setting the server does not "
+                "take per query; leave it out of generative_provider="
+            )
+        options[name] = tuple(value) if isinstance(value, list) else value
+    options.update(config.query_options)
+    return GenerativeProvider(kind, tuple(options.items()))
+
+
 def provider_message(
-    provider: GenerativeProvider,
+    provider: GenerativeProvider | GenerativeConfig,
     *,
     return_metadata: bool = False,
     images: Sequence[str] | None = None,
     image_properties: Sequence[str] | None = None,
 ) -> generative_pb2.GenerativeProvider:
     """The ``GenerativeProvider`` message of a per-query provider override."""
+    if isinstance(provider, GenerativeConfig):
+        provider = provider_of(provider)
     if not isinstance(provider, GenerativeProvider):
         raise QueryError(
             f"generative_provider must come from GenerativeConfig (e.g. GenerativeConfig.openai()),"
@@ -99,7 +140,7 @@ def generative_search(
     single_prompt: str | SinglePrompt | None,
     grouped_task: str | GroupedTask | None,
     grouped_properties: Sequence[str] | None,
-    generative_provider: GenerativeProvider | None,
+    generative_provider: GenerativeProvider | GenerativeConfig | None,
 ) -> generative_pb2.GenerativeSearch:
     """The ``GenerativeSearch`` of a generate call.
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from weavorm.engine._protocol.calls import HttpReply, Operation, http
+from weavorm.engine.raw import GraphQLResult
 from weavorm.errors import QueryError, ServerVersionError, TransportError
 
 __all__ = [
@@ -75,26 +75,6 @@ def meta() -> Operation[dict[str, Any]]:
     reply = yield from http("GET", "/v1/meta", operation="meta")
     body: dict[str, Any] = reply.json if isinstance(reply.json, dict) else {}
     return body
-
-
-@dataclass(frozen=True, slots=True)
-class GraphQLResult:
-    """The answer to a raw GraphQL query.
-
-    Attributes:
-        data: The ``data`` member.
-        errors: The ``errors`` member (a list of error objects; empty when none).
-    """
-
-    data: dict[str, Any] = field(default_factory=dict)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-
-    def raise_for_errors(self) -> GraphQLResult:
-        """Raise :class:`~weavorm.errors.QueryError` listing the errors, if any."""
-        if self.errors:
-            messages = "; ".join(str(e.get("message", e)) for e in self.errors)
-            raise QueryError(f"GraphQL query failed: {messages}")
-        return self
 
 
 def graphql(query: str, variables: Mapping[str, Any] | None = None) -> Operation[GraphQLResult]:

@@ -121,13 +121,14 @@ def _list_value(value: properties_pb2.ListValue) -> list[Any]:
 
 
 def _phone(p: properties_pb2.PhoneNumber) -> PhoneNumber:
-    return PhoneNumber(
-        input=p.input,
-        default_country=p.default_country,
+    # model_construct: the server's values are trusted; proto3 "" means "not filled".
+    return PhoneNumber.model_construct(
+        number=p.input,
+        default_country=p.default_country or None,
         country_code=p.country_code,
         national=p.national,
-        national_formatted=p.national_formatted,
-        international_formatted=p.international_formatted,
+        national_formatted=p.national_formatted or None,
+        international_formatted=p.international_formatted or None,
         valid=p.valid,
     )
 
@@ -142,7 +143,7 @@ _DECODERS: dict[str | None, Callable[[properties_pb2.Value], Any]] = {
     "uuid_value": lambda v: UUID(v.uuid_value),
     "list_value": lambda v: _list_value(v.list_value),
     "object_value": lambda v: decode_properties(v.object_value),
-    "geo_value": lambda v: GeoCoordinate(
+    "geo_value": lambda v: GeoCoordinate.model_construct(
         latitude=_float32(v.geo_value.latitude), longitude=_float32(v.geo_value.longitude)
     ),
     "phone_value": lambda v: _phone(v.phone_value),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
 
+from weavorm.config.vocabulary import TOKENIZATIONS as _VOCABULARY_TOKENIZATIONS
 from weavorm.engine._protocol.calls import Operation, http
 from weavorm.engine._protocol.ops_common import capitalize_first, reply_dict, require_name, segment
 from weavorm.engine._protocol.validate import check_property_name
@@ -25,18 +26,8 @@ __all__ = [
     "text",
 ]
 
-#: Tokenization methods the server knows.
-TOKENIZATIONS = (
-    "word",
-    "lowercase",
-    "whitespace",
-    "field",
-    "trigram",
-    "gse",
-    "gse_ch",
-    "kagome_kr",
-    "kagome_ja",
-)
+#: Tokenization methods the server knows (:mod:`weavorm.config.vocabulary`).
+TOKENIZATIONS = _VOCABULARY_TOKENIZATIONS
 
 
 class SupportsToDict(Protocol):

@@ -10,23 +10,33 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 import logging
 import os
 import random
 import threading
 import time
-from collections.abc import Generator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Generator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
 
-from weavorm.engine._protocol.calls import Call, GrpcCall, HttpCall, Parallel, Sleep
-from weavorm.engine._protocol.circuit import Circuit, Transition
+from weavorm._proto.grpc.health.v1 import health_pb2
+from weavorm.engine._protocol.calls import Call, GrpcCall, HttpCall, Operation, Parallel, Sleep
+from weavorm.engine._protocol.circuit import Circuit, Transition, is_link_failure
 from weavorm.engine._protocol.connection import ConnectionConfig
-from weavorm.engine._protocol.rest_fallback import rest_equivalent
+from weavorm.engine._protocol.graphql_common import NoRestForm, SchemaCache
+from weavorm.engine._protocol.rest_fallback import FALLBACK_METHODS, rest_operation
 from weavorm.engine._transport.grpc import AsyncGrpcTransport, GrpcTransport
 from weavorm.engine._transport.http import AsyncHttpTransport, HttpTransport, encode_body
 from weavorm.engine.telemetry import RequestEvent, Span, Telemetry
-from weavorm.errors import CircuitOpenError, ServerError, TransportError, WeavormError
+from weavorm.errors import (
+    CircuitOpenError,
+    ConnectError,
+    NoFallbackError,
+    ServerError,
+    TransportError,
+    WeavormError,
+)
 
 __all__ = ["AsyncDriver", "SyncDriver"]
 
@@ -36,6 +46,10 @@ _log = logging.getLogger("weavorm")
 
 #: Seconds a retrying call waits while another call probes a half-open circuit.
 _PROBE_POLL = 0.05
+
+#: Longest deadline of the gRPC health check that probes a half-open gRPC circuit
+#: when a REST fallback is configured (capped by the connect timeout).
+PROBE_TIMEOUT = 2.0
 
 
 def _status_of(error: WeavormError) -> int | str | None:
@@ -63,6 +77,93 @@ class _DriverBase:
         self._circuits: dict[str, Circuit] = {}
         self._circuit_lock = threading.Lock()
         self._circuit_pid = os.getpid()
+        #: Collection schemas read by the REST fallback's GraphQL builders.
+        self.schemas = SchemaCache()
+        #: Why the gRPC circuit last changed state (for ``weavorm doctor``).
+        self.grpc_reason = "no gRPC call yet"
+
+    # -- data path ----------------------------------------------------------------------
+
+    def data_path(self) -> tuple[str, str]:
+        """Which path gRPC-backed operations take now, and why.
+
+        Returns:
+            ``("grpc", why)``, ``("rest", why)`` (the REST fallback serves them) or
+            ``("none", why)`` (the gRPC circuit is open and no fallback is configured).
+        """
+        circuit = self.circuit("grpc")
+        endpoint = self.endpoint("grpc")
+        if circuit is None or circuit.state == "closed":
+            return "grpc", f"the gRPC circuit to {endpoint} is closed ({self.grpc_reason})"
+        state = circuit.state.replace("_", "-")
+        why = f"the gRPC circuit to {endpoint} is {state}: {self.grpc_reason}"
+        if self.config.grpc_fallback == "rest":
+            return "rest", why
+        return "none", why
+
+    def grpc_unreachable(self, reason: str) -> None:
+        """Open the gRPC circuit now (with a fallback: use REST from the next call on)."""
+        circuit = self.circuit("grpc")
+        if circuit is None:
+            return
+        with self._circuit_lock:
+            transition = circuit.trip(time.monotonic(), reason)
+        if transition is not None:
+            self._report("grpc", transition)
+
+    def _health_call(self) -> GrpcCall:
+        return GrpcCall(
+            method="Check",
+            request=health_pb2.HealthCheckRequest(),
+            reply_type=health_pb2.HealthCheckResponse,
+            operation="circuit.probe",
+            idempotent=False,
+            timeout=min(PROBE_TIMEOUT, self.config.timeout.connect),
+            service="grpc.health.v1.Health",
+        )
+
+    def _has_fallback(self, call: HttpCall | GrpcCall) -> bool:
+        return (
+            isinstance(call, GrpcCall)
+            and self.config.grpc_fallback == "rest"
+            and call.method in FALLBACK_METHODS
+        )
+
+    def _falls_back_after(self, call: HttpCall | GrpcCall, error: WeavormError) -> bool:
+        """Whether a gRPC call that failed for good is run over REST instead.
+
+        Only link failures; and a call that may have reached the server (a timeout)
+        only when it is safe to repeat.
+        """
+        return (
+            self._has_fallback(call)
+            and is_link_failure(error)
+            and (call.retryable or isinstance(error, ConnectError))
+        )
+
+    def _no_fallback(
+        self, call: HttpCall | GrpcCall, feature: str, remaining: float
+    ) -> NoFallbackError:
+        endpoint = self.endpoint("grpc")
+        until = time.time() + remaining
+        return NoFallbackError(
+            f"{call.operation}: not sent: gRPC at {endpoint} is unreachable (its circuit is "
+            f"open) and {feature} has no REST equivalent (grpc_fallback='rest' covers "
+            "fetches, searches, aggregations, batch writes, references and deletes)",
+            transport="grpc",
+            endpoint=endpoint,
+            until=until,
+            operation=call.operation,
+            feature=feature,
+        )
+
+    def _fallback_op(self, call: GrpcCall) -> Operation[Any]:
+        """The REST operation doing what ``call`` does (with its gRPC deadline)."""
+        timeout = call.timeout if call.timeout is not None else _grpc_timeout(call, self.config)
+        op = rest_operation(dataclasses.replace(call, timeout=timeout), self.schemas)
+        if op is None:  # pragma: no cover - callers check FALLBACK_METHODS first
+            raise self._no_fallback(call, f"gRPC {call.method}", 0.0)
+        return op
 
     # -- circuit breaker ----------------------------------------------------------------
 
@@ -84,15 +185,27 @@ class _DriverBase:
         """The REST base URL or the gRPC ``host:port``."""
         return self.config.http_url if transport == "http" else self.config.grpc_target
 
-    def _admit(self, call: HttpCall | GrpcCall, transport: str, circuit: Circuit) -> float | None:
-        """None when ``call`` may go out; else seconds until the circuit half-opens."""
+    def _admit(
+        self, call: HttpCall | GrpcCall, transport: str, circuit: Circuit
+    ) -> tuple[float | None, bool]:
+        """Whether ``call`` may go out now.
+
+        Returns:
+            ``(None, probe)`` when it may (``probe``: it is the half-open circuit's
+            probe), else ``(seconds until the circuit half-opens, False)``.
+        """
         now = time.monotonic()
         with self._circuit_lock:
             admitted, transition = circuit.admit(now)
             remaining = circuit.remaining(now)
+            probe = admitted and circuit.state == "half_open"
         if transition is not None:
             self._report(transport, transition)
-        return None if admitted else remaining
+        return (None, probe) if admitted else (remaining, False)
+
+    def _open_now(self, circuit: Circuit) -> bool:
+        with self._circuit_lock:
+            return circuit.state == "open"
 
     def _open_error(
         self, call: HttpCall | GrpcCall, transport: str, remaining: float
@@ -125,6 +238,8 @@ class _DriverBase:
 
     def _report(self, transport: str, transition: Transition) -> None:
         endpoint = self.endpoint(transport)
+        if transport == "grpc":
+            self.grpc_reason = transition.reason
         name = "REST" if transport == "http" else "gRPC"
         if transition.new == "open":
             _log.warning(
@@ -154,20 +269,6 @@ class _DriverBase:
                 error=transition.reason,
             )
         )
-
-    def _fallback(self, call: HttpCall | GrpcCall) -> tuple[HttpCall, Any] | None:
-        """The REST call to make instead of ``call`` (open gRPC circuit), if any."""
-        if not isinstance(call, GrpcCall) or self.config.grpc_fallback != "rest":
-            return None
-        found = rest_equivalent(call)
-        if found is None:
-            return None
-        http_call, convert = found
-        # a batch over REST gets the batch timeout, like its gRPC original
-        timeout = (
-            http_call.timeout if http_call.timeout is not None else _grpc_timeout(call, self.config)
-        )
-        return dataclasses.replace(http_call, timeout=timeout), convert
 
     def _denied_wait(
         self,
@@ -274,19 +375,23 @@ class SyncDriver(_DriverBase):
         last: WeavormError | None = None
         while True:
             if circuit is not None:
-                remaining = self._admit(call, transport, circuit)
+                remaining, probe = self._admit(call, transport, circuit)
                 if remaining is not None:
-                    fallback = self._fallback(call)
-                    if fallback is not None:
-                        http_call, convert = fallback
-                        return convert(self._with_retry(http_call))
+                    if self._has_fallback(call):
+                        return self._run_fallback(call, remaining)
                     denied = self._open_error(call, transport, remaining)
                     wait = self._denied_wait(call, last, remaining, attempt, started)
                     if wait < 0:
+                        if self.config.grpc_fallback == "rest" and isinstance(call, GrpcCall):
+                            raise self._no_fallback(
+                                call, f"gRPC {call.method}", remaining
+                            ) from last
                         raise denied from last
                     time.sleep(wait)
                     attempt += 1 if remaining > 0 else 0
                     continue
+                if probe and self._has_fallback(call) and not self._probe(circuit):
+                    return self._run_fallback(call, circuit.remaining(time.monotonic()))
             span = self._span(call, attempt, size)
             try:
                 if isinstance(call, HttpCall):
@@ -304,6 +409,10 @@ class SyncDriver(_DriverBase):
                     self._settle(transport, circuit, error)
                 if not isinstance(error, TransportError):
                     self.reached = True
+                if self._falls_back_after(call, error):
+                    # the link failed: this call goes over REST instead of retrying
+                    span.fail(error, status=_status_of(error), will_retry=False)
+                    return self._run_fallback(call, 0.0, failed=error)
                 delay = self._next_delay(error, call, attempt, started)
                 span.fail(error, status=_status_of(error), will_retry=delay >= 0)
                 if delay < 0:
@@ -316,8 +425,58 @@ class SyncDriver(_DriverBase):
                     self._release(circuit)
                 raise
 
+    def check_grpc(self) -> None:
+        """With a REST fallback: health-check gRPC once; unreachable opens its circuit.
+
+        Called by ``connect()``: a client that cannot reach gRPC then serves its
+        first query over REST instead of waiting for failures to open the circuit.
+        """
+        if self.config.grpc_fallback != "rest" or self.circuit("grpc") is None:
+            return
+        health = self._health_call()
+        span = self._span(health, 1, None)
+        try:
+            self.grpc.call_once(health, health.timeout or PROBE_TIMEOUT)
+        except WeavormError as error:
+            span.fail(error, status=_status_of(error), will_retry=False)
+            if is_link_failure(error):
+                self.grpc_unreachable(f"unreachable at connect ({type(error).__name__})")
+        else:
+            span.stop("OK")
+            self.grpc_reason = "the health check at connect answered"
+
+    def _run_fallback(
+        self, call: HttpCall | GrpcCall, remaining: float, *, failed: WeavormError | None = None
+    ) -> Any:
+        """Run ``call`` over REST (``failed``: the gRPC error that sent it there)."""
+        assert isinstance(call, GrpcCall)
+        try:
+            return self.run(self._fallback_op(call))
+        except NoRestForm as exc:
+            if failed is not None:  # no REST form: the gRPC failure stands
+                raise failed from failed.__cause__
+            raise self._no_fallback(call, str(exc), remaining) from None
+
+    def _probe(self, circuit: Circuit) -> bool:
+        """Probe the half-open gRPC circuit with a health check; True when it closed."""
+        health = self._health_call()
+        span = self._span(health, 1, None)
+        try:
+            self.grpc.call_once(health, health.timeout or PROBE_TIMEOUT)
+        except WeavormError as error:
+            span.fail(error, status=_status_of(error), will_retry=False)
+            self._settle("grpc", circuit, error)
+        except BaseException:
+            self._release(circuit)
+            raise
+        else:
+            span.stop("OK")
+            self._settle("grpc", circuit, None)
+        return not self._open_now(circuit)
+
     def _parallel(self, call: Parallel) -> list[Any]:
-        if len(call.calls) <= 1 or call.concurrency <= 1:
+        few = isinstance(call.calls, Sequence) and len(call.calls) <= 1
+        if few or call.concurrency <= 1:
             return [self._capture(c) for c in call.calls]
         if self._pid != os.getpid():
             # A forked child has none of the parent's worker threads.
@@ -327,14 +486,25 @@ class SyncDriver(_DriverBase):
                 max_workers=max(4, min(32, self.config.pool_size)),
                 thread_name_prefix="weavorm",
             )
-        results: list[Any] = [None] * len(call.calls)
+        # a sliding window (like the async driver): a call starts as soon as one ends;
+        # a lazy ``calls`` is pulled here, between the waits
+        results: dict[int, Any] = {}
         window = max(1, call.concurrency)
-        for start in range(0, len(call.calls), window):
-            chunk = list(enumerate(call.calls))[start : start + window]
-            futures = [(i, self._pool.submit(self._capture, c)) for i, c in chunk]
-            for i, future in futures:
-                results[i] = future.result()
-        return results
+        pending: dict[Future[Any], int] = {}
+        calls = enumerate(call.calls)
+        try:
+            for i, c in itertools.islice(calls, window):
+                pending[self._pool.submit(self._capture, c)] = i
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    results[pending.pop(future)] = future.result()
+                    for i, c in itertools.islice(calls, 1):
+                        pending[self._pool.submit(self._capture, c)] = i
+        except BaseException:
+            wait(pending)  # building a call failed: let the calls in flight end first
+            raise
+        return [results[i] for i in range(len(results))]
 
     def _capture(self, call: HttpCall | GrpcCall) -> Any:
         try:
@@ -397,19 +567,23 @@ class AsyncDriver(_DriverBase):
         last: WeavormError | None = None
         while True:
             if circuit is not None:
-                remaining = self._admit(call, transport, circuit)
+                remaining, probe = self._admit(call, transport, circuit)
                 if remaining is not None:
-                    fallback = self._fallback(call)
-                    if fallback is not None:
-                        http_call, convert = fallback
-                        return convert(await self._with_retry(http_call))
+                    if self._has_fallback(call):
+                        return await self._run_fallback(call, remaining)
                     denied = self._open_error(call, transport, remaining)
                     wait = self._denied_wait(call, last, remaining, attempt, started)
                     if wait < 0:
+                        if self.config.grpc_fallback == "rest" and isinstance(call, GrpcCall):
+                            raise self._no_fallback(
+                                call, f"gRPC {call.method}", remaining
+                            ) from last
                         raise denied from last
                     await asyncio.sleep(wait)
                     attempt += 1 if remaining > 0 else 0
                     continue
+                if probe and self._has_fallback(call) and not await self._probe(circuit):
+                    return await self._run_fallback(call, circuit.remaining(time.monotonic()))
             span = self._span(call, attempt, size)
             try:
                 if isinstance(call, HttpCall):
@@ -427,6 +601,10 @@ class AsyncDriver(_DriverBase):
                     self._settle(transport, circuit, error)
                 if not isinstance(error, TransportError):
                     self.reached = True
+                if self._falls_back_after(call, error):
+                    # the link failed: this call goes over REST instead of retrying
+                    span.fail(error, status=_status_of(error), will_retry=False)
+                    return await self._run_fallback(call, 0.0, failed=error)
                 delay = self._next_delay(error, call, attempt, started)
                 span.fail(error, status=_status_of(error), will_retry=delay >= 0)
                 if delay < 0:
@@ -438,6 +616,55 @@ class AsyncDriver(_DriverBase):
                 if circuit is not None:
                     self._release(circuit)
                 raise
+
+    async def check_grpc(self) -> None:
+        """With a REST fallback: health-check gRPC once; unreachable opens its circuit.
+
+        Called by ``connect()``: a client that cannot reach gRPC then serves its
+        first query over REST instead of waiting for failures to open the circuit.
+        """
+        if self.config.grpc_fallback != "rest" or self.circuit("grpc") is None:
+            return
+        health = self._health_call()
+        span = self._span(health, 1, None)
+        try:
+            await self.grpc.call_once(health, health.timeout or PROBE_TIMEOUT)
+        except WeavormError as error:
+            span.fail(error, status=_status_of(error), will_retry=False)
+            if is_link_failure(error):
+                self.grpc_unreachable(f"unreachable at connect ({type(error).__name__})")
+        else:
+            span.stop("OK")
+            self.grpc_reason = "the health check at connect answered"
+
+    async def _run_fallback(
+        self, call: HttpCall | GrpcCall, remaining: float, *, failed: WeavormError | None = None
+    ) -> Any:
+        """Run ``call`` over REST (``failed``: the gRPC error that sent it there)."""
+        assert isinstance(call, GrpcCall)
+        try:
+            return await self.run(self._fallback_op(call))
+        except NoRestForm as exc:
+            if failed is not None:  # no REST form: the gRPC failure stands
+                raise failed from failed.__cause__
+            raise self._no_fallback(call, str(exc), remaining) from None
+
+    async def _probe(self, circuit: Circuit) -> bool:
+        """Probe the half-open gRPC circuit with a health check; True when it closed."""
+        health = self._health_call()
+        span = self._span(health, 1, None)
+        try:
+            await self.grpc.call_once(health, health.timeout or PROBE_TIMEOUT)
+        except WeavormError as error:
+            span.fail(error, status=_status_of(error), will_retry=False)
+            self._settle("grpc", circuit, error)
+        except BaseException:
+            self._release(circuit)
+            raise
+        else:
+            span.stop("OK")
+            self._settle("grpc", circuit, None)
+        return not self._open_now(circuit)
 
     async def _parallel(self, call: Parallel) -> list[Any]:
         semaphore = asyncio.Semaphore(max(1, call.concurrency))

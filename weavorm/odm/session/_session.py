@@ -5,19 +5,18 @@ Vocabulary after SQLAlchemy's ORM session: objects are *transient* (never added)
 (marked for deletion) or *detached* (no longer tracked). The identity map keeps one
 instance per (collection, tenant, id). Changes are found by comparing each persistent
 object with a snapshot taken when it was loaded or last flushed.
+
+This module holds what both sessions share (:class:`_SessionBase`); ``AsyncSession``
+is in :mod:`weavorm.odm.session._sessions_async` and ``Session`` in the sync module
+generated from it.
 """
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
-import types
-from collections.abc import AsyncIterator, Iterable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
-from types import TracebackType
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from weavorm.engine._protocol.context import CollectionContext
@@ -25,15 +24,15 @@ from weavorm.engine._protocol.encode import paused_gc
 from weavorm.errors import FlushError, QueryError
 from weavorm.odm import writes
 from weavorm.odm.model import object_state, set_object_state
-from weavorm.odm.session.executor import Outcome, execute_plan
+from weavorm.odm.session.executor import Outcome
 from weavorm.odm.session.planner import Change, ChangeKind, FlushPlan, plan_flush
+from weavorm.odm.session.tracking import changed_fields, restore, snapshot
 
 if TYPE_CHECKING:
-    from weavorm.engine import AsyncWeaviateClient, WeaviateClient
     from weavorm.odm.model import Model
     from weavorm.odm.queryset import QuerySet
 
-__all__ = ["AsyncSession", "ObjectState", "Session"]
+__all__ = ["ObjectState"]
 
 M = TypeVar("M", bound="Model")
 Key = tuple[str, str | None, UUID]
@@ -58,116 +57,27 @@ class _Entry:
     fully_loaded: bool = False
 
 
-_IMMUTABLE = (str, int, float, bool, bytes, UUID, dt.datetime, type(None))
+def _changed(entry: _Entry) -> frozenset[str]:
+    """The changed attributes of a persistent entry (all loaded ones without a snapshot)."""
+    obj = entry.obj
+    if entry.snapshot is None:
+        names = type(obj).model_fields
+        return frozenset(k for k in obj.__dict__ if k in names and k != "id")
+    return changed_fields(obj, entry.snapshot)
 
 
-def _ref_copy(ref: Any) -> Any:
-    """A new :class:`Ref` to the same target (compares equal by id, keeps the loaded object)."""
-    return type(ref)(ref.id, obj=ref._obj, collection=ref.collection)
-
-
-def _value_snapshot(value: Any) -> Any:
-    """A cheap comparable copy: immutables as they are, sequences as tuples."""
-    from weavorm.odm.refs import Ref
-
-    if isinstance(value, _IMMUTABLE):
-        return value
-    if isinstance(value, Ref):
-        return _ref_copy(value)
-    if isinstance(value, list | tuple):
-        if value and isinstance(value[0], Ref):
-            return tuple(_ref_copy(r) if isinstance(r, Ref) else r for r in value)
-        if not value or isinstance(value[0], _IMMUTABLE):
-            return tuple(value)
-        return tuple(_value_snapshot(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _value_snapshot(v) for k, v in value.items()}
-    if isinstance(value, set | frozenset):
-        return frozenset(value)
-    return copy.deepcopy(value)
-
-
-_PLAIN = frozenset({str, int, float, bool, bytes, UUID, dt.datetime, type(None)})
-_FIELDS: dict[type[Any], frozenset[str]] = {}
-
-
-def snapshot(obj: Model) -> dict[str, Any]:
-    """The comparable state of ``obj``: loaded fields, references by id, vectors."""
-    model = type(obj)
-    names = _FIELDS.get(model)
-    if names is None:
-        names = frozenset(n for n in model.model_fields if n != "id")
-        _FIELDS[model] = names
-    out: dict[str, Any] = {}
-    for key, value in obj.__dict__.items():
-        if key not in names:
+def _sent_vectors(plan: FlushPlan) -> dict[int, bytes]:
+    """Change index -> the default vector's float32 bytes as a ``BatchObjects`` sent them."""
+    out: dict[int, bytes] = {}
+    for request in plan.requests:
+        if request.kind != "BatchObjects":
             continue
-        kind = type(value)
-        if kind in _PLAIN:
-            out[key] = value
-        elif kind is list and (not value or type(value[0]) in _PLAIN):
-            out[key] = tuple(value)
-        else:
-            out[key] = _value_snapshot(value)
+        objects = request.call.request.objects  # type: ignore[union-attr]
+        for message, index in zip(objects, request.changes, strict=True):
+            data = message.vector_bytes
+            if data:
+                out[index] = data
     return out
-
-
-def changed_fields(obj: Model, before: dict[str, Any]) -> frozenset[str]:
-    """Attributes whose value differs from the snapshot ``before``."""
-    now = snapshot(obj)
-    return frozenset(k for k in set(now) | set(before) if now.get(k) != before.get(k))
-
-
-_CONTAINERS: dict[tuple[type[Any], str], type[Any]] = {}
-
-
-def _container(model: type[Model], name: str) -> type[Any]:
-    """The Python container a field holds (list, tuple, set or frozenset; list if unsure)."""
-    key = (model, name)
-    kind = _CONTAINERS.get(key)
-    if kind is None:
-        annotation: Any = model.model_fields[name].annotation
-        while True:
-            origin = get_origin(annotation)
-            if origin is Annotated:
-                annotation = get_args(annotation)[0]
-                continue
-            if origin in (Union, types.UnionType):
-                members = [a for a in get_args(annotation) if a is not type(None)]
-                if len(members) == 1:
-                    annotation = members[0]
-                    continue
-            break
-        origin = get_origin(annotation) or annotation
-        kind = origin if origin in (tuple, set, frozenset) else list
-        _CONTAINERS[key] = kind
-    return kind
-
-
-def _restored(saved: Any, container: type[Any] = list) -> Any:
-    """A fresh live value from a snapshotted one (the inverse of :func:`_value_snapshot`)."""
-    from weavorm.odm.refs import Ref
-
-    if isinstance(saved, _IMMUTABLE):
-        return saved
-    if isinstance(saved, Ref):
-        return _ref_copy(saved)
-    if isinstance(saved, tuple):
-        items = [_restored(v) for v in saved]
-        return items if container is list else container(items)
-    if isinstance(saved, frozenset):
-        return set(saved) if container is not frozenset else saved
-    if isinstance(saved, dict):
-        return {k: _restored(v) for k, v in saved.items()}
-    return copy.deepcopy(saved)
-
-
-def _restore(obj: Model, before: dict[str, Any]) -> None:
-    """Put every changed field of ``obj`` back to its snapshotted value."""
-    model = type(obj)
-    for name in changed_fields(obj, before):
-        if name in before:
-            obj.__dict__[name] = _restored(before[name], _container(model, name))
 
 
 class _SessionBase:
@@ -281,8 +191,7 @@ class _SessionBase:
         return [
             e.obj
             for e in self._entries.values()
-            if e.state is ObjectState.PERSISTENT
-            and (e.snapshot is None or changed_fields(e.obj, e.snapshot))
+            if e.state is ObjectState.PERSISTENT and _changed(e)
         ]
 
     @property
@@ -296,60 +205,75 @@ class _SessionBase:
     def __iter__(self) -> Iterator[Model]:
         return iter([e.obj for e in self._entries.values()])
 
-    def _changes(self) -> tuple[list[Change], list[_Entry]]:
+    def _pending(self) -> tuple[list[Change], list[_Entry]]:
+        """Every pending change and its entry, without firing hooks.
+
+        A persistent object without a snapshot (re-attached after it was detached)
+        counts as changed in every loaded field: nothing is known of what the server
+        holds, so all of it is merged. :meth:`plan` and :meth:`flush` both use this
+        one function, so the plan is what a flush sends (unless a ``pre_save`` hook
+        changes objects).
+        """
         changes: list[Change] = []
         entries: list[_Entry] = []
         for entry in self._entries.values():
-            obj = entry.obj
-            if entry.state is ObjectState.PENDING:
-                writes.fire("pre_save", [obj], created=True)
-                changes.append(Change(obj, ChangeKind.INSERT, entry.tenant))
-            elif entry.state is ObjectState.DELETED:
-                changes.append(Change(obj, ChangeKind.DELETE, entry.tenant))
-            elif entry.state is ObjectState.PERSISTENT:
-                if entry.snapshot is None:
-                    changed = frozenset(
-                        k for k in obj.__dict__ if k in type(obj).model_fields and k != "id"
-                    )
-                else:
-                    changed = changed_fields(obj, entry.snapshot)
+            state = entry.state
+            if state is ObjectState.PENDING:
+                changes.append(Change(entry.obj, ChangeKind.INSERT, entry.tenant))
+            elif state is ObjectState.DELETED:
+                changes.append(Change(entry.obj, ChangeKind.DELETE, entry.tenant))
+            elif state is ObjectState.PERSISTENT:
+                changed = _changed(entry)
                 if not changed:
                     continue
-                writes.fire("pre_save", [obj], created=False)
                 changes.append(
-                    Change(obj, ChangeKind.UPDATE, entry.tenant, changed, entry.fully_loaded)
+                    Change(entry.obj, ChangeKind.UPDATE, entry.tenant, changed, entry.fully_loaded)
                 )
             else:
                 continue
             entries.append(entry)
         return changes, entries
 
-    def plan(self) -> FlushPlan:
-        """A dry run of :meth:`flush`: objects per operation, requests, re-vectorized vectors."""
-        return plan_flush(self._changes_without_hooks(), max_bytes=self._max_bytes())
-
-    def _changes_without_hooks(self) -> list[Change]:
-        out: list[Change] = []
-        for entry in self._entries.values():
-            obj = entry.obj
-            if entry.state is ObjectState.PENDING:
-                out.append(Change(obj, ChangeKind.INSERT, entry.tenant))
-            elif entry.state is ObjectState.DELETED:
-                out.append(Change(obj, ChangeKind.DELETE, entry.tenant))
-            elif entry.state is ObjectState.PERSISTENT and entry.snapshot is not None:
-                changed = changed_fields(obj, entry.snapshot)
-                if changed:
-                    out.append(
-                        Change(obj, ChangeKind.UPDATE, entry.tenant, changed, entry.fully_loaded)
+    def _changes(self) -> tuple[list[Change], list[_Entry]]:
+        """:meth:`_pending`, after firing ``pre_save`` (a hook's edits are sent too)."""
+        changes, entries = self._pending()
+        inserts = [c.obj for c in changes if c.kind is ChangeKind.INSERT]
+        updates = [c.obj for c in changes if c.kind is ChangeKind.UPDATE]
+        writes.fire("pre_save", inserts, created=True)
+        writes.fire("pre_save", updates, created=False)
+        if updates:  # hooks may have changed more fields
+            for position, (change, entry) in enumerate(zip(changes, entries, strict=True)):
+                if change.kind is ChangeKind.UPDATE:
+                    changes[position] = Change(
+                        change.obj,
+                        ChangeKind.UPDATE,
+                        change.tenant,
+                        _changed(entry) | change.changed,
+                        change.fully_loaded,
                     )
-        return out
+        return changes, entries
 
-    def _max_bytes(self) -> int:
-        driver = getattr(self.client, "_driver", None)
-        return int(getattr(driver, "grpc_max_message_size", 104_858_000))
+    def plan(self) -> FlushPlan:
+        """A dry run of :meth:`flush`: the encoded requests it would send, in order.
 
-    def _apply(self, changes: list[Change], entries: list[_Entry], outcome: Outcome) -> None:
-        landed: set[int] = set()
+        ``plan.requests`` are exactly the requests a flush sends when every object
+        lands (``str(plan)`` lists them); hooks are not fired.
+        """
+        return self._plan(self._pending()[0])
+
+    def _plan(self, changes: list[Change]) -> FlushPlan:
+        return plan_flush(
+            changes,
+            max_bytes=self.client.grpc_max_message_size,
+            consistency=self.consistency,
+        )
+
+    def _apply(
+        self, changes: list[Change], entries: list[_Entry], plan: FlushPlan, outcome: Outcome
+    ) -> None:
+        sent = _sent_vectors(plan)
+        saved: list[Model] = []
+        created: list[Model] = []
         for index, (change, entry) in enumerate(zip(changes, entries, strict=True)):
             if index in outcome.failed and index not in outcome.ref_failed:
                 continue
@@ -358,18 +282,19 @@ class _SessionBase:
                 self._entries.pop(self._key(obj, entry.tenant), None)
                 set_object_state(obj, None)
                 continue
-            new_snapshot = snapshot(obj)
+            new_snapshot = snapshot(obj, sent.get(index))
             if index in outcome.ref_failed:
                 for ref in type(obj).weavorm_info().references:
                     new_snapshot[ref] = None
             entry.snapshot = new_snapshot
+            entry.state = ObjectState.PERSISTENT
             if change.kind is ChangeKind.INSERT:
                 entry.fully_loaded = True
-            entry.state = ObjectState.PERSISTENT
-            landed.add(id(obj))
-        for change in changes:
-            if id(change.obj) in landed and change.kind is not ChangeKind.DELETE:
-                writes.fire("post_save", [change.obj], created=change.kind is ChangeKind.INSERT)
+                created.append(obj)
+            else:
+                saved.append(obj)
+        writes.fire("post_save", created, created=True)
+        writes.fire("post_save", saved, created=False)
         if outcome.failed:
             failed = [changes[i].obj for i in sorted(outcome.failed)]
             first = outcome.failed[min(outcome.failed)]
@@ -388,7 +313,7 @@ class _SessionBase:
             elif entry.state is ObjectState.DELETED:
                 entry.state = ObjectState.PERSISTENT
             if entry.state is ObjectState.PERSISTENT and entry.snapshot is not None:
-                _restore(entry.obj, entry.snapshot)
+                restore(entry.obj, entry.snapshot)
 
     def _refreshed(self, obj: Model, fresh: Model | None) -> None:
         """Copy a freshly loaded ``fresh`` into ``obj`` (fields, vectors, search metadata)."""
@@ -425,180 +350,3 @@ class _SessionBase:
 
     def _query_for_get(self, model: type[M], id: UUID | str) -> QuerySet[M]:
         return model.objects.using(self).with_vector().filter(id=id)
-
-
-class Session(_SessionBase):
-    """A unit of work on a :class:`~weavorm.engine.WeaviateClient`.
-
-    ``with Session(client) as s:`` — leaving the block without :meth:`commit`
-    discards pending changes.
-    """
-
-    def __init__(
-        self,
-        client: WeaviateClient,
-        *,
-        tenant: str | None = None,
-        consistency: str | None = None,
-    ) -> None:
-        super().__init__(client, tenant=tenant, consistency=consistency)
-
-    @classmethod
-    @contextmanager
-    def begin(
-        cls,
-        client: WeaviateClient,
-        *,
-        tenant: str | None = None,
-        consistency: str | None = None,
-    ) -> Iterator[Session]:
-        """A session that commits when the block succeeds and rolls back otherwise."""
-        session = cls(client, tenant=tenant, consistency=consistency)
-        try:
-            yield session
-            session.commit()
-        finally:
-            session.close()
-
-    def get(self, model: type[M], id: UUID | str) -> M | None:
-        """The object with ``id`` (from the identity map when already here), or None."""
-        uid = id if isinstance(id, UUID) else UUID(str(id))
-        entry = self._entries.get((model.collection_name(), self.tenant, uid))
-        if entry is not None:
-            return entry.obj if entry.state is not ObjectState.DELETED else None  # type: ignore[return-value]
-        return self._query_for_get(model, uid).first()
-
-    def query(self, model: type[M]) -> QuerySet[M]:
-        """A QuerySet whose results go through this session's identity map."""
-        return model.objects.using(self)
-
-    def refresh(self, obj: Model) -> None:
-        """Reload ``obj``'s fields, vectors and search metadata (local changes are lost)."""
-        self._refreshed(obj, self._refresh_query(obj).first())
-
-    def flush(self) -> None:
-        """Send pending changes: upserts, merges, references, deletes.
-
-        Raises:
-            FlushError: some changes failed (each with the server's message); those stay
-                pending, the rest are persistent.
-        """
-        self._check_open()
-        with paused_gc():  # bookkeeping allocates per object while vectors are alive
-            changes, entries = self._changes()
-            if not changes:
-                return
-            plan = plan_flush(changes, max_bytes=self._max_bytes())
-            outcome = self.client._driver.run(
-                execute_plan(
-                    changes, plan, consistency=self.consistency, max_bytes=self._max_bytes()
-                )
-            )
-            self._apply(changes, entries, outcome)
-
-    def commit(self) -> None:
-        """Flush everything; Weaviate has no transactions, so what landed stays."""
-        self.flush()
-
-    def rollback(self) -> None:
-        """Discard pending changes: new objects are dropped, changed objects reverted."""
-        self._rollback()
-
-    def close(self) -> None:
-        """Discard pending changes (nothing is sent) and detach every object."""
-        self._close()
-
-    def __enter__(self) -> Session:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class AsyncSession(_SessionBase):
-    """The async twin of :class:`Session` (``async with AsyncSession(client) as s``)."""
-
-    def __init__(
-        self,
-        client: AsyncWeaviateClient,
-        *,
-        tenant: str | None = None,
-        consistency: str | None = None,
-    ) -> None:
-        super().__init__(client, tenant=tenant, consistency=consistency)
-
-    @classmethod
-    @asynccontextmanager
-    async def begin(
-        cls,
-        client: AsyncWeaviateClient,
-        *,
-        tenant: str | None = None,
-        consistency: str | None = None,
-    ) -> AsyncIterator[AsyncSession]:
-        """A session that commits when the block succeeds and rolls back otherwise."""
-        session = cls(client, tenant=tenant, consistency=consistency)
-        try:
-            yield session
-            await session.commit()
-        finally:
-            await session.close()
-
-    async def get(self, model: type[M], id: UUID | str) -> M | None:
-        """The object with ``id`` (from the identity map when already here), or None."""
-        uid = id if isinstance(id, UUID) else UUID(str(id))
-        entry = self._entries.get((model.collection_name(), self.tenant, uid))
-        if entry is not None:
-            return entry.obj if entry.state is not ObjectState.DELETED else None  # type: ignore[return-value]
-        return await self._query_for_get(model, uid).afirst()
-
-    def query(self, model: type[M]) -> QuerySet[M]:
-        """A QuerySet (use its ``a*`` methods) whose results go through the identity map."""
-        return model.objects.using(self)
-
-    async def refresh(self, obj: Model) -> None:
-        """Reload ``obj`` from the server (see :meth:`Session.refresh`)."""
-        self._refreshed(obj, await self._refresh_query(obj).afirst())
-
-    async def flush(self) -> None:
-        """Send pending changes (see :meth:`Session.flush`)."""
-        self._check_open()
-        with paused_gc():
-            changes, entries = self._changes()
-            if not changes:
-                return
-            plan = plan_flush(changes, max_bytes=self._max_bytes())
-            outcome = await self.client._driver.run(
-                execute_plan(
-                    changes, plan, consistency=self.consistency, max_bytes=self._max_bytes()
-                )
-            )
-            self._apply(changes, entries, outcome)
-
-    async def commit(self) -> None:
-        """Flush everything."""
-        await self.flush()
-
-    async def rollback(self) -> None:
-        """Discard pending changes."""
-        self._rollback()
-
-    async def close(self) -> None:
-        """Discard pending changes (nothing is sent) and detach every object."""
-        self._close()
-
-    async def __aenter__(self) -> AsyncSession:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()

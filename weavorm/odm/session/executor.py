@@ -1,23 +1,30 @@
-"""Run a flush plan: the one write path of sessions, managers and querysets."""
+"""Send a flush plan: the one write path of sessions, managers and querysets.
+
+The executor encodes nothing: it sends the :attr:`FlushPlan.requests` the planner
+built, phase after phase in their order (upserts, merges, references, deletes), up
+to ``concurrency`` requests of a phase in flight, each with the driver's retry
+policy, and maps every reply back to the changes. A reference whose source object
+failed is left out of its request (a request left empty is not sent).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from weavorm.engine._protocol import batch as batch_ops
-from weavorm.engine._protocol import data as data_ops
-from weavorm.engine._protocol.batch import error_message
-from weavorm.engine._protocol.calls import Call, parallel
-from weavorm.engine._protocol.context import CollectionContext
-from weavorm.engine._protocol.filters import filter_to_grpc
-from weavorm.engine.filters import Filter
+from weavorm._proto.v1 import batch_delete_pb2, batch_pb2
+from weavorm.engine._protocol.calls import Call, GrpcCall, HttpCall, parallel
+from weavorm.engine._protocol.data import delete_many_result
+from weavorm.engine.batching.requests import DEFAULT_CONCURRENCY, error_message
 from weavorm.errors import WeavormError
 from weavorm.odm import writes
-from weavorm.odm.session.planner import Change, FlushPlan
+from weavorm.odm.session.planner import Change, FlushPlan, PlannedRequest
 
 __all__ = ["Outcome", "execute_plan"]
+
+#: Merges (one REST ``PATCH`` each) in flight at once.
+MERGE_CONCURRENCY = 8
 
 
 @dataclass(slots=True)
@@ -28,86 +35,145 @@ class Outcome:
     ref_failed: set[int] = field(default_factory=set)
 
 
+def _phases(plan: FlushPlan) -> list[list[PlannedRequest]]:
+    phases: list[list[PlannedRequest]] = []
+    for request in plan.requests:
+        if not phases or phases[-1][0].kind != request.kind:
+            phases.append([])
+        phases[-1].append(request)
+    return phases
+
+
 def execute_plan(
-    changes: list[Change],
+    changes: Sequence[Change],
     plan: FlushPlan,
     *,
-    consistency: str | None = None,
-    max_bytes: int = 104_858_000,
-    batch_size: int | None = None,
     concurrency: int | None = None,
+    stream: Iterator[PlannedRequest] | None = None,
 ) -> Generator[Call, Any, Outcome]:
-    """Execute ``plan``; failures are recorded per change index, never dropped.
+    """Send ``plan``; failures are recorded per change index, never dropped.
 
     Used by sessions, ``create``/``bulk_create`` and queryset writes alike.
+
+    Args:
+        changes: The planned changes.
+        plan: Their plan (from :func:`~weavorm.odm.session.planner.plan_flush`), or the
+            plan being filled by ``stream``.
+        concurrency: Requests of a phase in flight at once.
+        stream: The ``BatchObjects`` requests of ``plan`` as the planner yields them
+            (:func:`~weavorm.odm.session.planner.stream_flush`): they are sent as they
+            come, and the other phases once it is exhausted (the plan is complete then).
     """
-
-    def ctx_for(collection: str, tenant: str | None) -> CollectionContext:
-        ctx = CollectionContext(name=collection, grpc_max_message_size=max_bytes)
-        return ctx.with_tenant(tenant).with_consistency(consistency)
-
     outcome = Outcome()
-    position = {id(c.obj): i for i, c in enumerate(changes)}
-    for group in plan.upserts:
-        ctx = ctx_for(group.collection, group.tenant)
-        try:
-            result = yield from batch_ops.send_objects(
-                group.pending,
-                consistency=consistency,
-                max_bytes=max_bytes,
-                batch_size=batch_size or batch_ops.DEFAULT_BATCH_SIZE,
-                concurrency=concurrency or batch_ops.DEFAULT_CONCURRENCY,
-            )
-        except WeavormError as exc:
-            for write in group.writes:
-                outcome.failed[position[id(write.obj)]] = str(exc)
-            continue
-        for index, error in result.errors.items():
-            outcome.failed[position[id(group.writes[index].obj)]] = error.message
-    if plan.merges:
-        calls = [
-            writes.merge_call(
-                ctx_for(type(w.obj).collection_name(), changes[position[id(w.obj)]].tenant),
-                w.obj,
-                w.fields,
-            )
-            for w in plan.merges
-        ]
-        replies = yield from parallel(calls, concurrency=8)
-        for write, reply in zip(plan.merges, replies, strict=True):
-            if isinstance(reply, WeavormError):
-                outcome.failed[position[id(write.obj)]] = error_message(reply)
-    for refs in plan.references:
-        ctx = ctx_for(refs.collection, refs.tenant)
-        todo = [
-            (obj, ref) for obj, ref in refs.references if position[id(obj)] not in outcome.failed
-        ]
-        if not todo:
-            continue
-        try:
-            ref_result = yield from data_ops.reference_add_many(ctx, [r for _, r in todo])
-        except WeavormError as exc:
-            for obj, _ in todo:
-                outcome.ref_failed.add(position[id(obj)])
-                outcome.failed.setdefault(position[id(obj)], f"references: {exc}")
-            continue
-        for index, ref_error in ref_result.errors.items():
-            obj = todo[index][0]
-            outcome.ref_failed.add(position[id(obj)])
-            outcome.failed.setdefault(position[id(obj)], f"reference: {ref_error.message}")
-    for deletion in plan.deletes:
-        ctx = ctx_for(deletion.collection, deletion.tenant)
-        writes.fire("pre_delete", deletion.objects)
-        where = Filter.by_id().contains_any([o.id for o in deletion.objects])
-        try:
-            deleted = yield from data_ops.delete_many(ctx, filter_to_grpc(where), verbose=True)
-        except WeavormError as exc:
-            for obj in deletion.objects:
-                outcome.failed[position[id(obj)]] = str(exc)
-            continue
-        bad = {str(o.uuid): o.error for o in deleted.objects if not o.successful}
-        for obj in deletion.objects:
-            if str(obj.id) in bad:
-                outcome.failed[position[id(obj)]] = bad[str(obj.id)] or "not deleted"
-        writes.fire("post_delete", [o for o in deletion.objects if str(o.id) not in bad])
+    width = concurrency or DEFAULT_CONCURRENCY
+    phases = _phases(plan) if stream is None else []
+    if stream is not None:
+        sent: list[PlannedRequest] = []
+
+        def calls() -> Iterator[GrpcCall | HttpCall]:
+            for request in stream:
+                sent.append(request)
+                yield request.call
+
+        replies = yield from parallel(calls(), concurrency=width)
+        _record_objects(sent, replies, outcome)
+        phases = [p for p in _phases(plan) if p[0].kind != "BatchObjects"]
+    outcome.failed.update(plan.rejected)
+    for phase in phases:
+        kind = phase[0].kind
+        if kind == "BatchObjects":
+            yield from _objects(phase, outcome, width)
+        elif kind == "PATCH":
+            replies = yield from parallel([r.call for r in phase], concurrency=MERGE_CONCURRENCY)
+            for request, reply in zip(phase, replies, strict=True):
+                if isinstance(reply, WeavormError):
+                    outcome.failed[request.changes[0]] = error_message(reply)
+        elif kind == "BatchReferences":
+            yield from _references(phase, outcome, width)
+        else:
+            yield from _deletes(changes, phase, outcome)
     return outcome
+
+
+def _objects(
+    phase: list[PlannedRequest], outcome: Outcome, width: int
+) -> Generator[Call, Any, None]:
+    replies = yield from parallel([r.call for r in phase], concurrency=width)
+    _record_objects(phase, replies, outcome)
+
+
+def _record_objects(phase: list[PlannedRequest], replies: list[Any], outcome: Outcome) -> None:
+    failed = outcome.failed
+    for request, reply in zip(phase, replies, strict=True):
+        if isinstance(reply, batch_pb2.BatchObjectsReply):
+            for err in reply.errors:
+                if 0 <= err.index < len(request.changes):
+                    failed[request.changes[err.index]] = err.error
+        else:
+            message = error_message(reply) if isinstance(reply, BaseException) else repr(reply)
+            for index in request.changes:
+                failed[index] = message
+
+
+def _references(
+    phase: list[PlannedRequest], outcome: Outcome, width: int
+) -> Generator[Call, Any, None]:
+    failed = outcome.failed
+    sent: list[tuple[GrpcCall, list[int]]] = []
+    for request in phase:
+        call = request.call
+        assert isinstance(call, GrpcCall)
+        owners = request.changes
+        if any(i in failed for i in owners):  # leave out references of failed objects
+            kept = [p for p, i in enumerate(owners) if i not in failed]
+            if not kept:
+                continue
+            refs = call.request.references  # type: ignore[attr-defined]
+            narrowed = batch_pb2.BatchReferencesRequest(references=[refs[p] for p in kept])
+            if call.request.HasField("consistency_level"):
+                narrowed.consistency_level = call.request.consistency_level  # type: ignore[attr-defined]
+            call = GrpcCall(
+                method=call.method,
+                request=narrowed,
+                reply_type=call.reply_type,
+                operation=call.operation,
+                idempotent=call.idempotent,
+            )
+            owners = [owners[p] for p in kept]
+        sent.append((call, owners))
+    if not sent:
+        return
+    replies = yield from parallel([c for c, _ in sent], concurrency=width)
+    for (_, owners), reply in zip(sent, replies, strict=True):
+        if isinstance(reply, batch_pb2.BatchReferencesReply):
+            for err in reply.errors:
+                if 0 <= err.index < len(owners):
+                    index = owners[err.index]
+                    outcome.ref_failed.add(index)
+                    failed.setdefault(index, f"reference: {err.error}")
+        else:
+            message = error_message(reply) if isinstance(reply, BaseException) else repr(reply)
+            for index in owners:
+                outcome.ref_failed.add(index)
+                failed.setdefault(index, f"references: {message}")
+
+
+def _deletes(
+    changes: Sequence[Change], phase: list[PlannedRequest], outcome: Outcome
+) -> Generator[Call, Any, None]:
+    for request in phase:
+        objs = [changes[i].obj for i in request.changes]
+        writes.fire("pre_delete", objs)
+        try:
+            reply = yield request.call
+        except WeavormError as exc:
+            for index in request.changes:
+                outcome.failed[index] = str(exc)
+            continue
+        assert isinstance(reply, batch_delete_pb2.BatchDeleteReply)
+        deleted = delete_many_result(reply)
+        bad = {str(o.uuid): o.error for o in deleted.objects if not o.successful}
+        for index, obj in zip(request.changes, objs, strict=True):
+            if str(obj.id) in bad:
+                outcome.failed[index] = bad[str(obj.id)] or "not deleted"
+        writes.fire("post_delete", [o for o in objs if str(o.id) not in bad])

@@ -8,7 +8,7 @@ outcomes are collected whenever the caller adds, flushes or closes.
 
 Server-side batches (:class:`SyncStreamRunner`, :class:`AsyncStreamRunner`) keep one
 ``BatchStream`` open, send ``Data`` messages as objects are added and feed every
-server message into the :class:`~weavorm.engine._protocol.batch_stream.StreamCore`.
+server message into the :class:`~weavorm.engine.batching.stream_core.StreamCore`.
 """
 
 from __future__ import annotations
@@ -23,16 +23,16 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from weavorm._proto.v1 import batch_pb2
-from weavorm.engine._protocol.batch_stream import StreamCore
-from weavorm.engine._protocol.batching import (
+from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
+from weavorm.engine._transport.stream import AsyncBidiStream, SyncBidiStream
+from weavorm.engine.batching.core import (
     DYNAMIC_MAX_CONCURRENCY,
     BatchCore,
     CoreBase,
     Request,
     run_request,
 )
-from weavorm.engine._transport.driver import AsyncDriver, SyncDriver
-from weavorm.engine._transport.stream import AsyncBidiStream, SyncBidiStream
+from weavorm.engine.batching.stream_core import StreamCore
 from weavorm.errors import BatchDeadlineError, ConfigError, TimeoutError, WeavormError
 
 __all__ = ["AsyncBatchRunner", "AsyncStreamRunner", "SyncBatchRunner", "SyncStreamRunner"]

@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from weavorm._proto.v1 import batch_pb2
-from weavorm.engine._protocol.batch import (
+from weavorm.engine._protocol.encode import consistency_enum
+from weavorm.engine.batching.core import REFERENCE_BATCH_SIZE, CoreBase
+from weavorm.engine.batching.requests import (
     PendingObjects,
     PendingReferences,
     item_wire_size,
     oversized_message,
 )
-from weavorm.engine._protocol.batching import REFERENCE_BATCH_SIZE, CoreBase
-from weavorm.engine._protocol.encode import consistency_enum
 from weavorm.engine.types import BatchObjectError, BatchReferenceError
 from weavorm.errors import (
     ConnectError,

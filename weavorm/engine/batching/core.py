@@ -4,7 +4,7 @@
 request to send next (by count, by size and, for references, only once the objects
 they point from or to have an outcome), adapts the batch size (dynamic mode), paces
 requests (rate-limit mode) and records outcomes. The runners in
-:mod:`weavorm.engine.batch` only move requests between this core and a driver.
+:mod:`weavorm.engine.batching.namespaces` only move requests between this core and a driver.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from weavorm.engine._protocol import collections as collection_ops
-from weavorm.engine._protocol.batch import (
+from weavorm.engine._protocol.calls import GrpcCall, Operation, sleep
+from weavorm.engine._protocol.encode import reference_targets
+from weavorm.engine.batching.requests import (
     PendingObjects,
     PendingReferences,
     apply_objects_reply,
@@ -26,8 +28,6 @@ from weavorm.engine._protocol.batch import (
     oversized_message,
     references_call,
 )
-from weavorm.engine._protocol.calls import GrpcCall, Operation, sleep
-from weavorm.engine._protocol.encode import reference_targets
 from weavorm.engine.types import (
     BatchObjectError,
     BatchReferenceError,
