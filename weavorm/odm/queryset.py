@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine.options import BM25Operator, HybridFusion
 from weavorm.errors import QueryError
-from weavorm.odm import _explain
 from weavorm.odm import _qs_repr as _repr
 from weavorm.odm._qs_core import GenerateResult, ModelGroup
 from weavorm.odm._qs_methods import AsyncQuerySetMethods, QuerySetMethods
@@ -277,45 +276,6 @@ class QuerySet(QuerySetMethods[M], AsyncQuerySetMethods[M]):
         return found[0]  # type: ignore[no-any-return]
 
     # -- inspect ---------------------------------------------------------------------------
-
-    def explain(self, *, analyze: bool = False) -> str:
-        """The compiled request, readable: the engine call and the gRPC message.
-
-        Args:
-            analyze: Also run the query once with Weaviate's query profile and add,
-                under the request, the server's timings of every stage of the search
-                per shard (names and durations as the server reports them) and the
-                round trip seen by the client. Without it nothing is sent.
-
-        Returns:
-            The text (``print`` it).
-        """
-        text = self._explain_request()
-        if not analyze:
-            return text
-        compiled = self._compiled()
-        profile: str = self._run(_explain.analyze_op(self._search_op, compiled), method="explain")
-        return f"{text}{profile}"
-
-    async def aexplain(self, *, analyze: bool = False) -> str:
-        """Async :meth:`explain` (``analyze=True`` runs the query on the async client)."""
-        text = self._explain_request()
-        if not analyze:
-            return text
-        compiled = self._compiled()
-        profile: str = await self._arun(
-            _explain.analyze_op(self._search_op, compiled), method="aexplain"
-        )
-        return f"{text}{profile}"
-
-    def _explain_request(self) -> str:
-        compiled = self._compiled()
-        ctx = CollectionContext(name=self.model.collection_name())
-        ctx = ctx.with_tenant(self._query.tenant).with_consistency(self._query.consistency)
-        op = self._search_op(ctx, compiled)
-        call = next(op)
-        op.close()
-        return _explain.request_text(compiled, call)
 
     def __repr__(self) -> str:
         return _repr.queryset_repr(self)
