@@ -220,6 +220,46 @@ QUERY_COLLECTIONS = {"weavorm": "BenchQueryW", "official": "BenchQueryO"}
 
 Kinds = dict[str, dict[str, Callable[[int], Any]]]
 
+#: query collection -> (authors, articles) of the ``references`` query kind.
+REF_COLLECTIONS = {
+    "BenchQueryW": ("BenchRefAuthorW", "BenchRefArticleW"),
+    "BenchQueryO": ("BenchRefAuthorO", "BenchRefArticleO"),
+}
+REF_AUTHORS = 20
+#: Objects per insert_many call when loading the query collections.
+LOAD_CHUNK = 2_000
+REF_ARTICLES = 100
+
+#: The concurrency benchmark: one collection (loaded by the weavorm worker, queried by
+#: both), 8 threads sharing one sync client, 64 tasks on one async client.
+CONCURRENCY_COLLECTION = "BenchConc"
+CONCURRENCY_THREADS = 8
+CONCURRENCY_TASKS = 64
+
+
+def reference_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Authors and articles (article i by author i % 20), with fixed ids on both sides."""
+    import uuid
+
+    ns = uuid.UUID("6f1d2a52-8a0c-4a44-9f57-0c1b0b6e2a10")
+    rng = random.Random(SEED)
+    authors = [
+        {"uuid": str(uuid.uuid5(ns, f"author-{i}")), "properties": {"name": f"author {i}"}}
+        for i in range(REF_AUTHORS)
+    ]
+    articles = [
+        {
+            "uuid": str(uuid.uuid5(ns, f"article-{i}")),
+            "properties": {
+                "title": " ".join(rng.choices(_WORDS, k=4)),
+                "body": " ".join(rng.choices(_WORDS, k=16)),
+            },
+            "author": authors[i % REF_AUTHORS]["uuid"],
+        }
+        for i in range(REF_ARTICLES)
+    ]
+    return authors, articles
+
 
 def serve_queries(build: Callable[[str], Kinds], inputs: int) -> None:
     """Answer the orchestrator's query commands on stdin until ``quit``.

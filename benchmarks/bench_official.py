@@ -16,9 +16,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _common as common
+import _lanes as lanes
 import weaviate
-from weaviate.classes.config import Configure, DataType, Property
-from weaviate.classes.query import Filter
+from weaviate.classes.config import Configure, DataType, Property, ReferenceProperty
+from weaviate.classes.query import Filter, QueryReference
 from weaviate.collections.batch.grpc_batch import _BatchGRPC
 from weaviate.collections.classes.batch import BatchObject, _BatchObject
 from weaviate.collections.classes.data import DataObject
@@ -26,7 +27,7 @@ from weaviate.connect.v4 import ConnectionSync
 from weaviate.proto.v1 import batch_pb2, search_get_pb2
 from weaviate.util import _ServerVersion
 
-BENCHMARKS = ["encode", "ingest", "query", "iterator"]
+BENCHMARKS = ["encode", "ingest", "query", "iterator", "concurrency"]
 INGEST_MODES = ["batch_fixed", "batch_dynamic", "batch_stream", "insert_many"]
 FIXED_BATCH_SIZE = 200
 FIXED_CONCURRENCY = 2
@@ -226,12 +227,14 @@ def bench_query(args: Any) -> dict[str, Any]:
     with connect(args) as client:
         collection = recreate(client, name)
         props, arr = common.rows(n), common.vectors(n)
+        data = [DataObject(properties=p, vector=v) for p, v in zip(props, arr, strict=True)]
         with common.stopwatch() as load:
-            loaded = collection.data.insert_many(
-                [DataObject(properties=p, vector=v) for p, v in zip(props, arr, strict=True)]
-            )
-        if loaded.has_errors:
-            raise SystemExit(f"loading failed: {next(iter(loaded.errors.values()))}")
+            # in chunks: one 20k call can outlast the deadline on a loaded machine (HNSW)
+            for start in range(0, n, common.LOAD_CHUNK):
+                loaded = collection.data.insert_many(data[start : start + common.LOAD_CHUNK])
+                if loaded.has_errors:
+                    raise SystemExit(f"loading failed: {next(iter(loaded.errors.values()))}")
+        ref_names = load_references(client, name)
         stub = common.raw_search(f"{args.http_host}:{args.grpc_port}", search_get_pb2.SearchReply)
 
         def build(target: str) -> common.Kinds:
@@ -251,6 +254,7 @@ def bench_query(args: Any) -> dict[str, Any]:
                     )
                 },
             }
+            kinds.update(reference_kinds(client, target))
             results[target] = {
                 kind: {"official": len(fns["official"](0).objects)} for kind, fns in kinds.items()
             }
@@ -259,8 +263,94 @@ def bench_query(args: Any) -> dict[str, Any]:
             return kinds
 
         common.serve_queries(build, len(vecs))
-        client.collections.delete(name)
+        client.collections.delete([name, *ref_names])
     return {"n": n, "load_seconds": load["seconds"], "results": results}
+
+
+# -- references (a query kind) ------------------------------------------------------------
+
+
+def load_references(client: weaviate.WeaviateClient, query_collection: str) -> list[str]:
+    """Create and fill this worker's authors and articles (the same ids on both sides)."""
+    author_name, article_name = common.REF_COLLECTIONS[query_collection]
+    client.collections.delete([article_name, author_name])
+    authors_col = client.collections.create(
+        author_name,
+        properties=[Property(name="name", data_type=DataType.TEXT)],
+        vector_config=Configure.Vectors.self_provided(),
+    )
+    articles_col = client.collections.create(
+        article_name,
+        properties=PROPERTIES[:2],
+        references=[ReferenceProperty(name="author", target_collection=author_name)],
+        vector_config=Configure.Vectors.self_provided(),
+    )
+    authors, articles = common.reference_rows()
+    res = authors_col.data.insert_many(
+        [DataObject(properties=a["properties"], uuid=a["uuid"]) for a in authors]
+    )
+    res2 = articles_col.data.insert_many(
+        [
+            DataObject(
+                properties=a["properties"], uuid=a["uuid"], references={"author": a["author"]}
+            )
+            for a in articles
+        ]
+    )
+    if res.has_errors or res2.has_errors:
+        raise SystemExit("loading the reference collections failed")
+    return [article_name, author_name]
+
+
+def reference_kinds(client: weaviate.WeaviateClient, query_collection: str) -> common.Kinds:
+    """100 articles with their authors (``return_references``)."""
+    _, article_name = common.REF_COLLECTIONS[query_collection]
+    query = client.collections.get(article_name).query
+    ref = QueryReference(link_on="author", return_properties=["name"])
+    return {
+        "references": {
+            "official": lambda i: query.fetch_objects(
+                limit=common.REF_ARTICLES, return_references=ref
+            )
+        }
+    }
+
+
+# -- concurrency ----------------------------------------------------------------------------
+
+
+def bench_concurrency(args: Any) -> dict[str, Any]:
+    """Query the weavorm worker's collection: threads on one client, tasks on an async one."""
+    import asyncio
+
+    vecs = common.query_inputs()["vectors"]
+    name = common.CONCURRENCY_COLLECTION
+    with connect(args) as client:
+        query = client.collections.get(name).query
+
+        def official_tasks(seconds: float) -> dict[str, Any]:
+            async def main() -> dict[str, Any]:
+                async with weaviate.use_async_with_local(
+                    host=args.http_host, port=args.http_port, grpc_port=args.grpc_port
+                ) as aclient:
+                    aquery = aclient.collections.get(name).query
+                    return await lanes.run_tasks(
+                        lambda i: aquery.near_vector(vecs[i], limit=10),
+                        common.CONCURRENCY_TASKS,
+                        seconds,
+                    )
+
+            return asyncio.run(main())
+
+        lanes.serve_lanes(
+            {
+                "official_threads": lanes.threads_lane(
+                    lambda i: query.near_vector(vecs[i], limit=10), common.CONCURRENCY_THREADS
+                ),
+                "official_tasks": official_tasks,
+            }
+        )
+    return {"n": args.n}
 
 
 # -- iterator --------------------------------------------------------------------------
@@ -295,6 +385,7 @@ def main(argv: list[str] | None = None) -> None:
         "ingest": bench_ingest,
         "query": bench_query,
         "iterator": bench_iterator,
+        "concurrency": bench_concurrency,
     }[args.bench]
     result = bench(args)
     result["client"] = f"weaviate-client {weaviate.__version__}"

@@ -16,18 +16,19 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _common as common
+import _lanes as lanes
 
 import weavorm
-from weavorm import Model, Session
+from weavorm import Model, Ref, Session
 from weavorm._proto.v1 import search_get_pb2
 from weavorm.config import VectorIndex, Vectorizer
-from weavorm.engine import DataObject, Filter, WeaviateClient
+from weavorm.engine import DataObject, Filter, QueryReference, WeaviateClient
 from weavorm.engine._transport.grpc import GrpcTransport
 from weavorm.engine.batching.requests import PendingObjects
 from weavorm.odm.persist import data_object
 from weavorm.schema import create_all, drop_all
 
-BENCHMARKS = ["encode", "ingest", "memory", "query", "iterator"]
+BENCHMARKS = ["encode", "ingest", "memory", "query", "iterator", "concurrency"]
 INGEST_MODES = ["session", "insert_many", "batch_fixed", "batch_dynamic", "batch_stream"]
 #: The fixed-size batch settings, the same for both clients.
 FIXED_BATCH_SIZE = 200
@@ -268,12 +269,14 @@ def bench_query(args: Any) -> dict[str, Any]:
         recreate(client, model)
         collection = client.collections.get(model.collection_name())
         props, arr = common.rows(n), common.vectors(n)
+        data = [DataObject(properties=p, vector=v) for p, v in zip(props, arr, strict=True)]
         with common.stopwatch() as load:
-            loaded = collection.data.insert_many(
-                [DataObject(properties=p, vector=v) for p, v in zip(props, arr, strict=True)]
-            )
-        if loaded.has_errors:
-            raise SystemExit(f"loading failed: {next(iter(loaded.errors.values()))}")
+            # in chunks: one 20k call can outlast the deadline on a loaded machine (HNSW)
+            for start in range(0, n, common.LOAD_CHUNK):
+                loaded = collection.data.insert_many(data[start : start + common.LOAD_CHUNK])
+                if loaded.has_errors:
+                    raise SystemExit(f"loading failed: {next(iter(loaded.errors.values()))}")
+        ref_models = load_references(client, model.collection_name())
         stub = common.raw_search(f"{args.http_host}:{args.grpc_port}", search_get_pb2.SearchReply)
 
         def build(name: str) -> common.Kinds:
@@ -301,6 +304,7 @@ def bench_query(args: Any) -> dict[str, Any]:
                     "odm": lambda i: list(objects.filter(count__gt=limits[i]).limit(10)),
                 },
             }
+            kinds.update(reference_kinds(client, name))
             results[name] = {
                 kind: {"engine": len(fns["engine"](0).objects), "odm": len(fns["odm"](0))}
                 for kind, fns in kinds.items()
@@ -310,8 +314,146 @@ def bench_query(args: Any) -> dict[str, Any]:
             return kinds
 
         common.serve_queries(build, len(vecs))
-        drop_all(client, [model])
+        drop_all(client, [model, *ref_models])
     return {"n": n, "load_seconds": load["seconds"], "results": results}
+
+
+# -- references (a query kind) ------------------------------------------------------------
+
+
+def reference_models(query_collection: str) -> tuple[type[Model], type[Model]]:
+    """Author and Article models of the reference collections paired with a query one."""
+    author_name, article_name = common.REF_COLLECTIONS[query_collection]
+
+    class Author(Model):
+        name: str
+
+        class Meta:
+            vectorizer = Vectorizer.none()
+            collection = author_name
+
+    class Article(Model):
+        title: str
+        body: str
+        author: Ref[Author] | None = None
+
+        class Meta:
+            vectorizer = Vectorizer.none()
+            collection = article_name
+
+    return Author, Article
+
+
+def load_references(client: WeaviateClient, query_collection: str) -> list[type[Model]]:
+    """Create and fill this worker's authors and articles (the same ids on both sides)."""
+    author, article = reference_models(query_collection)
+    drop_all(client, [article, author])
+    create_all(client, [author, article])
+    authors, articles = common.reference_rows()
+    res = client.collections.get(author.collection_name()).data.insert_many(
+        [DataObject(properties=a["properties"], uuid=a["uuid"]) for a in authors]
+    )
+    res2 = client.collections.get(article.collection_name()).data.insert_many(
+        [
+            DataObject(
+                properties=a["properties"], uuid=a["uuid"], references={"author": a["author"]}
+            )
+            for a in articles
+        ]
+    )
+    if res.has_errors or res2.has_errors:
+        raise SystemExit("loading the reference collections failed")
+    return [article, author]
+
+
+def reference_kinds(client: WeaviateClient, query_collection: str) -> common.Kinds:
+    """100 articles with their authors: engine return_references, ODM select_related."""
+    _, article = reference_models(query_collection)
+    query = client.collections.get(article.collection_name()).query
+    objects = article.objects.using(client)
+    ref = QueryReference("author", return_properties=["name"])
+    return {
+        "references": {
+            "engine": lambda i: query.fetch_objects(
+                limit=common.REF_ARTICLES, return_references=ref
+            ),
+            "odm": lambda i: list(objects.select_related("author").limit(common.REF_ARTICLES)),
+        }
+    }
+
+
+# -- concurrency ----------------------------------------------------------------------------
+
+
+def bench_concurrency(args: Any) -> dict[str, Any]:
+    """Load the shared collection, then answer run.py's lane commands (stdin/stdout)."""
+    import asyncio
+
+    n = args.n
+    model = doc_model(common.CONCURRENCY_COLLECTION)
+    vecs = common.query_inputs()["vectors"]
+    target = f"{args.http_host}:{args.grpc_port}"
+    with connect(args) as client:
+        recreate(client, model)
+        collection = client.collections.get(model.collection_name())
+        props, arr = common.rows(n), common.vectors(n)
+        data = [DataObject(properties=p, vector=v) for p, v in zip(props, arr, strict=True)]
+        for start in range(0, n, common.LOAD_CHUNK):
+            loaded = collection.data.insert_many(data[start : start + common.LOAD_CHUNK])
+            if loaded.has_errors:
+                raise SystemExit(f"loading failed: {next(iter(loaded.errors.values()))}")
+        query = collection.query
+        objects = model.objects.using(client)
+        requests = capture_requests(
+            {"near_vector": lambda i: query.near_vector(vecs[i], limit=10)}, len(vecs)
+        )["near_vector"]
+
+        def engine_tasks(seconds: float) -> dict[str, Any]:
+            async def main() -> dict[str, Any]:
+                async with weavorm.connect_async(
+                    f"http://{args.http_host}:{args.http_port}", grpc_url=target
+                ) as aclient:
+                    aquery = aclient.collections.get(model.collection_name()).query
+                    return await lanes.run_tasks(
+                        lambda i: aquery.near_vector(vecs[i], limit=10),
+                        common.CONCURRENCY_TASKS,
+                        seconds,
+                    )
+
+            return asyncio.run(main())
+
+        def odm_tasks(seconds: float) -> dict[str, Any]:
+            async def main() -> dict[str, Any]:
+                async with weavorm.connect_async(
+                    f"http://{args.http_host}:{args.http_port}", grpc_url=target
+                ) as aclient:
+                    aobjects = model.objects.using(aclient)
+                    return await lanes.run_tasks(
+                        lambda i: aobjects.near_vector(vecs[i]).limit(10).alist(),
+                        common.CONCURRENCY_TASKS,
+                        seconds,
+                    )
+
+            return asyncio.run(main())
+
+        threads, tasks = common.CONCURRENCY_THREADS, common.CONCURRENCY_TASKS
+        reply = search_get_pb2.SearchReply
+        lanes.serve_lanes(
+            {
+                "limit_threads": lanes.replay_threads_lane(target, requests, reply, threads),
+                "engine_threads": lanes.threads_lane(
+                    lambda i: query.near_vector(vecs[i], limit=10), threads
+                ),
+                "odm_threads": lanes.threads_lane(
+                    lambda i: list(objects.near_vector(vecs[i]).limit(10)), threads
+                ),
+                "limit_tasks": lanes.replay_tasks_lane(target, requests, reply, tasks),
+                "engine_tasks": engine_tasks,
+                "odm_tasks": odm_tasks,
+            }
+        )
+        drop_all(client, [model])
+    return {"n": n}
 
 
 # -- iterator --------------------------------------------------------------------------
@@ -353,6 +495,7 @@ def main(argv: list[str] | None = None) -> None:
         "memory": bench_memory,
         "query": bench_query,
         "iterator": bench_iterator,
+        "concurrency": bench_concurrency,
     }[args.bench]
     result = bench(args)
     result["client"] = f"weavorm {weavorm.__version__}"

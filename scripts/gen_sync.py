@@ -69,6 +69,7 @@ SOURCES: dict[str, dict[str, str]] = {
         "aupdate_or_create": "update_or_create",
         "aupdate": "update",
         "adelete": "delete",
+        "aexplain": "explain",
         "_arun": "_run",
     },
     "weavorm/engine/client_async.py": {"connect_async": "connect"},

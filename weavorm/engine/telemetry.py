@@ -104,8 +104,15 @@ class Telemetry:
 
         return unsubscribe
 
+    @property
+    def listening(self) -> bool:
+        """Whether anyone subscribed (to this client or process-wide)."""
+        return bool(self._subscribers or _global_subscribers)
+
     def emit(self, event: RequestEvent) -> None:
         """Deliver ``event`` to this client's and the process-wide subscribers."""
+        if not (self._subscribers or _global_subscribers):
+            return
         with self._lock:
             subscribers = list(self._subscribers)
         with _global_lock:
@@ -139,14 +146,17 @@ class Span:
         self.attempt = attempt
         self.request_bytes = request_bytes
         self._started = time.perf_counter()
-        hub.emit(
-            RequestEvent(
-                "start", operation, transport, target, attempt, request_bytes=request_bytes
+        if hub.listening:  # no event objects at all when nobody listens
+            hub.emit(
+                RequestEvent(
+                    "start", operation, transport, target, attempt, request_bytes=request_bytes
+                )
             )
-        )
 
     def stop(self, status: int | str | None) -> None:
         """Emit the ``stop`` event."""
+        if not self._hub.listening:
+            return
         self._hub.emit(
             RequestEvent(
                 "stop",

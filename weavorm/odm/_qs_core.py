@@ -22,7 +22,7 @@ from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine.aggregate_types import Metrics
 from weavorm.engine.results import Object, QueryResult
 from weavorm.errors import QueryError
-from weavorm.odm import compiler
+from weavorm.odm import _explain, compiler, decode
 from weavorm.odm.aggregates import Aggregate, Count, TopOccurrences, metric_value
 from weavorm.odm.binding import Binding, resolve
 from weavorm.odm.mapping import PropertyInfo
@@ -117,6 +117,15 @@ class QuerySetCore(Generic[M]):
     def _compiled(self, *, generate: GenerateSpec | None = None) -> compiler.Compiled:
         return compiler.compile_query(self.model, self._query, generate=generate)
 
+    def _explain_request(self) -> str:
+        compiled = self._compiled()
+        ctx = CollectionContext(name=self.model.collection_name())
+        ctx = ctx.with_tenant(self._query.tenant).with_consistency(self._query.consistency)
+        op = self._search_op(ctx, compiled)
+        call = next(op)
+        op.close()
+        return _explain.request_text(compiled, call)
+
     def _search_op(self, ctx: CollectionContext, compiled: compiler.Compiled) -> Op[QueryResult]:
         module = gen_ops if compiled.module == "generate" else query_ops
         op = getattr(module, compiled.operation)
@@ -141,6 +150,13 @@ class QuerySetCore(Generic[M]):
 
     def _list_op(self) -> Any:
         compiled = self._compiled()
+        if decode.applies(self.model, self._query, compiled):
+
+            def fast(ctx: CollectionContext, binding: Binding) -> Op[list[M]]:
+                found = yield from decode.list_op(self.model, compiled, ctx)
+                return self._adopt(binding, found)  # type: ignore[arg-type]
+
+            return fast
 
         def op(ctx: CollectionContext, binding: Binding) -> Op[list[M]]:
             result = yield from self._search_op(ctx, compiled)

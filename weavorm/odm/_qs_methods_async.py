@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from weavorm.engine.types import BatchResult, DeleteManyResult
+from weavorm.odm import _explain
 from weavorm.odm._qs_core import GenerateResult, ModelGroup, QuerySetCore
 from weavorm.odm.aggregates import Aggregate
 
@@ -183,3 +184,24 @@ class AsyncQuerySetMethods(QuerySetCore[M]):
         first (10,000 at a time); a slice (``limit``) deletes exactly those.
         """
         return await self._arun(self._delete_op(dry_run), method="adelete")  # type: ignore[no-any-return]
+
+    async def aexplain(self, *, analyze: bool = False) -> str:
+        """The compiled request, readable: the engine call and the gRPC message.
+
+        Args:
+            analyze: Also run the query once with Weaviate's query profile and add,
+                under the request, the server's timings of every stage of the search
+                per shard (names and durations as the server reports them) and the
+                round trip seen by the client. Without it nothing is sent.
+
+        Returns:
+            The text (``print`` it).
+        """
+        text = self._explain_request()
+        if not analyze:
+            return text
+        compiled = self._compiled()
+        profile: str = await self._arun(
+            _explain.analyze_op(self._search_op, compiled), method="aexplain"
+        )
+        return f"{text}{profile}"

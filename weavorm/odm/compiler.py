@@ -551,14 +551,14 @@ def _instance_plan(info: ModelInfo) -> list[tuple[str, str, PropertyInfo, bool, 
     return plan
 
 
-def _missing(model: type[Model], obj: Object, attr: str) -> StoredObjectError:
+def _missing(model: type[Model], uuid: UUID, attr: str) -> StoredObjectError:
     name = model.collection_name()
     return StoredObjectError(
-        f"{name} object {obj.uuid}: stored object has no value for required field "
+        f"{name} object {uuid}: stored object has no value for required field "
         f"{model.__name__}.{attr} (no default); give the field a default, make it Optional, "
         "or fill the stored objects",
         collection=name,
-        object_id=obj.uuid,
+        object_id=uuid,
         field=attr,
     )
 
@@ -635,7 +635,9 @@ def _defaults(model: type[Model]) -> tuple[tuple[str, Any, Any], ...] | None:
     return result
 
 
-def _fast_construct(model: type[Model], values: dict[str, Any]) -> Model:
+def _fast_construct(
+    model: type[Model], values: dict[str, Any], meta: SearchMeta | None = None
+) -> Model:
     """Build ``model`` from already-typed server values without re-validation.
 
     Uses pydantic's documented instance attributes (``__pydantic_fields_set__``,
@@ -655,7 +657,7 @@ def _fast_construct(model: type[Model], values: dict[str, Any]) -> Model:
     object.__setattr__(instance, "__dict__", data)
     object.__setattr__(instance, "__pydantic_fields_set__", set(values))
     object.__setattr__(instance, "__pydantic_extra__", None)
-    object.__setattr__(instance, "__pydantic_private__", {"_search_meta": None})
+    object.__setattr__(instance, "__pydantic_private__", {"_search_meta": meta})
     return instance
 
 
@@ -673,7 +675,7 @@ def to_instance(model: type[Model], obj: Object, *, partial: bool = False) -> Mo
         elif prop.optional:
             values[attr] = None
         else:
-            raise _missing(model, obj, attr)
+            raise _missing(model, obj.uuid, attr)
     for attr, ref in info.references.items():
         cross = obj.references.get(ref.name)
         if cross is None:

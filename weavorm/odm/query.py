@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from weavorm.odm.q import Q
@@ -63,4 +63,17 @@ class Query:
 
     def evolve(self, **changes: Any) -> Query:
         """A copy with ``changes``."""
-        return replace(self, **changes)
+        unknown = changes.keys() - _QUERY_FIELDS
+        if unknown:
+            return replace(self, **changes)  # raises the TypeError naming them
+        # a field-by-field copy: several times faster than dataclasses.replace
+        new = _new(Query)
+        for name in _QUERY_FIELDS_ORDER:
+            _set(new, name, changes[name] if name in changes else getattr(self, name))
+        return new
+
+
+_QUERY_FIELDS_ORDER = tuple(f.name for f in fields(Query))
+_QUERY_FIELDS = frozenset(_QUERY_FIELDS_ORDER)
+_new = object.__new__
+_set = object.__setattr__

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from weavorm.engine._protocol.calls import GrpcCall
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine.options import BM25Operator, HybridFusion
 from weavorm.errors import QueryError
@@ -277,21 +276,6 @@ class QuerySet(QuerySetMethods[M], AsyncQuerySetMethods[M]):
         return found[0]  # type: ignore[no-any-return]
 
     # -- inspect ---------------------------------------------------------------------------
-
-    def explain(self) -> str:
-        """The compiled request, readable: the engine call and the gRPC message."""
-        from google.protobuf import text_format
-
-        compiled = self._compiled()
-        ctx = CollectionContext(name=self.model.collection_name())
-        ctx = ctx.with_tenant(self._query.tenant).with_consistency(self._query.consistency)
-        op = self._search_op(ctx, compiled)
-        call = next(op)
-        op.close()
-        body = ""
-        if isinstance(call, GrpcCall):
-            body = text_format.MessageToString(call.request, as_one_line=False)
-        return f"{compiled.describe()}\n-- gRPC {getattr(call, 'method', '')} --\n{body}"
 
     def __repr__(self) -> str:
         return _repr.queryset_repr(self)

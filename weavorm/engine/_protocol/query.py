@@ -15,7 +15,7 @@ from google.protobuf.message import Message
 
 from weavorm._proto.v1 import generative_pb2, search_get_pb2
 from weavorm.engine._protocol import search as build
-from weavorm.engine._protocol.calls import Operation, grpc
+from weavorm.engine._protocol.calls import GrpcCall, Operation, grpc
 from weavorm.engine._protocol.context import CollectionContext
 from weavorm.engine._protocol.media import MediaInput
 from weavorm.engine._protocol.replies import parse_reply
@@ -58,6 +58,7 @@ __all__ = [
     "near_object",
     "near_text",
     "near_vector",
+    "raw_reply",
     "run_search",
     "search",
 ]
@@ -98,6 +99,31 @@ def run_search(
         raise mapped from exc
     single = request.HasField("generative") and request.generative.HasField("single")
     return parse_reply(reply, group_by=group_by, single_prompt=single)
+
+
+def raw_reply(op: Operation[QueryResult]) -> Operation[search_get_pb2.SearchReply]:
+    """Run a one-request search operation and return the raw ``SearchReply``.
+
+    For layers that decode replies into their own types (the ODM builds model
+    instances straight from the reply): ``op`` builds and checks its request as usual,
+    and a failure is mapped by it (:func:`map_search_error`), but its reply is not
+    parsed into :class:`~weavorm.engine.results.Object` values.
+
+    Raises:
+        QueryError: ``op`` is not a single ``Search`` request.
+    """
+    call = next(op)
+    if not (isinstance(call, GrpcCall) and call.method == "Search"):
+        op.close()
+        raise QueryError(f"raw_reply: expected a Search call, got {call!r}")
+    try:
+        reply: search_get_pb2.SearchReply = yield call
+    except WeavormError as exc:
+        op.throw(exc)  # raises the mapped error
+        raise  # pragma: no cover - run_search always re-raises
+    finally:
+        op.close()
+    return reply
 
 
 def search(

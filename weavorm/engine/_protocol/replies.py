@@ -7,7 +7,7 @@ import struct
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from google.protobuf.message import Message
 
@@ -34,7 +34,15 @@ from weavorm.engine.results import (
     Vector,
 )
 
-__all__ = ["decode_properties", "parse_date", "parse_reply", "parse_result"]
+__all__ = [
+    "decode_properties",
+    "decode_uuid",
+    "object_vectors",
+    "parse_date",
+    "parse_reply",
+    "parse_result",
+    "timestamp",
+]
 
 _UTC = timezone.utc
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(?:\.(\d+))?(.*)$")
@@ -68,10 +76,26 @@ def _float32(value: float) -> float:
     return value
 
 
-def _timestamp(value: int) -> datetime:
-    # Milliseconds since the epoch; some server versions sent nanoseconds.
-    seconds = value / 1e9 if value >= 10**14 else value / 1000
-    return datetime.fromtimestamp(seconds, tz=_UTC)
+_TIMES: dict[int, datetime] = {}
+
+
+def timestamp(value: int) -> datetime:
+    """The UTC datetime of a metadata time (ms since the epoch; old servers sent ns).
+
+    Objects written in one batch share their times, so recent values are cached
+    (datetimes are immutable).
+    """
+    found = _TIMES.get(value)
+    if found is None:
+        seconds = value / 1e9 if value >= 10**14 else value / 1000
+        found = datetime.fromtimestamp(seconds, tz=_UTC)
+        if len(_TIMES) >= 4096:
+            _TIMES.clear()
+        _TIMES[value] = found
+    return found
+
+
+_timestamp = timestamp
 
 
 # ----------------------------------------------------------------------------- properties
@@ -133,16 +157,38 @@ def decode_value(value: properties_pb2.Value) -> Any:
     return _DECODERS[value.WhichOneof("kind")](value)
 
 
+#: Kinds whose value is the field itself (read with getattr, no function call).
+_SCALARS = frozenset({"text_value", "int_value", "number_value", "bool_value", "blob_value"})
+
+
 def decode_properties(props: properties_pb2.Properties) -> dict[str, Any]:
     """Property name -> Python value."""
-    decoders = _DECODERS
-    return {name: decoders[v.WhichOneof("kind")](v) for name, v in props.fields.items()}
+    decoders, scalars = _DECODERS, _SCALARS
+    fields = props.fields
+    out: dict[str, Any] = {}
+    # Iterating the keys and indexing is faster than the generic ItemsView of upb maps.
+    for name in fields:
+        v = fields[name]
+        kind = v.WhichOneof("kind")
+        out[name] = getattr(v, kind) if kind in scalars else decoders[kind](v)
+    return out
 
 
 # ----------------------------------------------------------------------------- objects
 
 
 def _metadata(m: search_get_pb2.MetadataResult) -> Metadata:
+    if not (
+        m.distance_present
+        or m.score_present
+        or m.creation_time_unix_present
+        or m.last_update_time_unix_present
+        or m.certainty_present
+        or m.explain_score_present
+        or m.is_consistent_present
+        or m.rerank_score_present
+    ):
+        return Metadata()  # only the id was asked for
     return Metadata(
         creation_time=_timestamp(m.creation_time_unix) if m.creation_time_unix_present else None,
         last_update_time=(
@@ -157,7 +203,10 @@ def _metadata(m: search_get_pb2.MetadataResult) -> Metadata:
     )
 
 
-def _vectors(m: search_get_pb2.MetadataResult) -> dict[str, Vector]:
+def object_vectors(m: search_get_pb2.MetadataResult) -> dict[str, Vector]:
+    """Vector name -> vector of one result (``"default"`` for the unnamed one)."""
+    if not m.vector_bytes and not m.vectors and not m.vector:
+        return {}
     out: dict[str, Vector] = {}
     for vec in m.vectors:
         name = vec.name or "default"
@@ -173,10 +222,26 @@ def _vectors(m: search_get_pb2.MetadataResult) -> dict[str, Vector]:
     return out
 
 
-def _uuid(m: search_get_pb2.MetadataResult) -> UUID:
-    if len(m.id_as_bytes) == 16:
-        return UUID(bytes=m.id_as_bytes)
+_vectors = object_vectors
+_new = object.__new__
+_set = object.__setattr__
+_UNKNOWN = SafeUUID.unknown
+_from_bytes = int.from_bytes
+
+
+def decode_uuid(m: search_get_pb2.MetadataResult) -> UUID:
+    """The id of one result (from its 16 bytes when the server sent them)."""
+    raw = m.id_as_bytes
+    if len(raw) == 16:
+        # UUID(bytes=...) without its argument checks: the same object, 3x faster
+        value = _new(UUID)
+        _set(value, "int", _from_bytes(raw, "big"))
+        _set(value, "is_safe", _UNKNOWN)
+        return value
     return UUID(m.id)
+
+
+_uuid = decode_uuid
 
 
 def _message_dict(message: Message) -> dict[str, Any]:

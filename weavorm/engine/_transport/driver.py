@@ -366,8 +366,8 @@ class SyncDriver(_DriverBase):
     def _with_retry(self, call: HttpCall | GrpcCall) -> Any:
         body = encode_body(call) if isinstance(call, HttpCall) else None
         size = len(body) if body is not None else None
-        if isinstance(call, GrpcCall):
-            size = call.request.ByteSize()
+        if isinstance(call, GrpcCall) and self.telemetry.listening:
+            size = call.request.ByteSize()  # only events carry it
         attempt = 1
         started = time.monotonic()
         transport = "http" if isinstance(call, HttpCall) else "grpc"
@@ -558,8 +558,8 @@ class AsyncDriver(_DriverBase):
     async def _with_retry(self, call: HttpCall | GrpcCall) -> Any:
         body = encode_body(call) if isinstance(call, HttpCall) else None
         size = len(body) if body is not None else None
-        if isinstance(call, GrpcCall):
-            size = call.request.ByteSize()
+        if isinstance(call, GrpcCall) and self.telemetry.listening:
+            size = call.request.ByteSize()  # only events carry it
         attempt = 1
         started = time.monotonic()
         transport = "http" if isinstance(call, HttpCall) else "grpc"
