@@ -30,6 +30,31 @@ if TYPE_CHECKING:
 __all__ = ["_GenerativeFactoriesB"]
 
 
+def _chat_settings(
+    model: str | None,
+    base_url: str | None,
+    max_tokens: int | None,
+    temperature: float | None,
+    top_p: float | None,
+    frequency_penalty: float | None,
+    presence_penalty: float | None,
+) -> dict[str, Any]:
+    """The checked settings OpenAI-style chat providers share (DeepSeek, DigitalOcean, Meta)."""
+    return {
+        "model": opt_str(model, "model"),
+        "baseURL": opt_url(base_url, "base_url"),
+        "maxTokens": opt_int(max_tokens, "max_tokens", minimum=1),
+        "temperature": opt_float(temperature, "temperature", minimum=0.0, maximum=2.0),
+        "topP": opt_float(top_p, "top_p", minimum=0.0, maximum=1.0),
+        "frequencyPenalty": opt_float(
+            frequency_penalty, "frequency_penalty", minimum=-2.0, maximum=2.0
+        ),
+        "presencePenalty": opt_float(
+            presence_penalty, "presence_penalty", minimum=-2.0, maximum=2.0
+        ),
+    }
+
+
 class _GenerativeFactoriesB:
     """Generative module factories, ``deepseek`` to ``custom``."""
 
@@ -62,16 +87,8 @@ class _GenerativeFactoriesB:
         """
         return _gen(
             "generative-deepseek",
-            model=opt_str(model, "model"),
-            baseURL=opt_url(base_url, "base_url"),
-            maxTokens=opt_int(max_tokens, "max_tokens", minimum=1),
-            temperature=opt_float(temperature, "temperature", minimum=0.0, maximum=2.0),
-            topP=opt_float(top_p, "top_p", minimum=0.0, maximum=1.0),
-            frequencyPenalty=opt_float(
-                frequency_penalty, "frequency_penalty", minimum=-2.0, maximum=2.0
-            ),
-            presencePenalty=opt_float(
-                presence_penalty, "presence_penalty", minimum=-2.0, maximum=2.0
+            **_chat_settings(
+                model, base_url, max_tokens, temperature, top_p, frequency_penalty, presence_penalty
             ),
             stop=str_tuple(stop, "stop", allow_empty=True, allow_blank_items=True),
         )
@@ -105,16 +122,8 @@ class _GenerativeFactoriesB:
         """
         return _gen(
             "generative-digitalocean",
-            model=opt_str(model, "model"),
-            baseURL=opt_url(base_url, "base_url"),
-            maxTokens=opt_int(max_tokens, "max_tokens", minimum=1),
-            temperature=opt_float(temperature, "temperature", minimum=0.0, maximum=2.0),
-            topP=opt_float(top_p, "top_p", minimum=0.0, maximum=1.0),
-            frequencyPenalty=opt_float(
-                frequency_penalty, "frequency_penalty", minimum=-2.0, maximum=2.0
-            ),
-            presencePenalty=opt_float(
-                presence_penalty, "presence_penalty", minimum=-2.0, maximum=2.0
+            **_chat_settings(
+                model, base_url, max_tokens, temperature, top_p, frequency_penalty, presence_penalty
             ),
             stop=str_tuple(stop, "stop", allow_empty=True, allow_blank_items=True),
         )
@@ -283,16 +292,8 @@ class _GenerativeFactoriesB:
         """
         return _gen(
             "generative-meta",
-            model=opt_str(model, "model"),
-            baseURL=opt_url(base_url, "base_url"),
-            maxTokens=opt_int(max_tokens, "max_tokens", minimum=1),
-            temperature=opt_float(temperature, "temperature", minimum=0.0, maximum=2.0),
-            topP=opt_float(top_p, "top_p", minimum=0.0, maximum=1.0),
-            frequencyPenalty=opt_float(
-                frequency_penalty, "frequency_penalty", minimum=-2.0, maximum=2.0
-            ),
-            presencePenalty=opt_float(
-                presence_penalty, "presence_penalty", minimum=-2.0, maximum=2.0
+            **_chat_settings(
+                model, base_url, max_tokens, temperature, top_p, frequency_penalty, presence_penalty
             ),
             reasoningEffort=None
             if reasoning_effort is None
